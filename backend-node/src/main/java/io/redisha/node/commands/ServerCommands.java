@@ -1,0 +1,14 @@
+package io.redisha.node.commands;
+
+import io.redisha.node.Commands;
+import io.redisha.node.Node;
+
+/** INFO, CONFIG, CLIENT, COMMAND, TIME, DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN, MONITOR, DEBUG. */
+public final class ServerCommands {
+  private ServerCommands() {}
+
+  public static void register(Node node, Commands commands) {
+    commands.register("dbsize", (c, argv) -> c.reply().integer(c.db.size()));
+    commands.register("shutdown", (c, argv) -> node.shutdown());
+  }
+}

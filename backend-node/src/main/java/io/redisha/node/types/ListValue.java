@@ -1,0 +1,5 @@
+package io.redisha.node.types;
+
+/** Placeholder: the ListValue type is filled in by its command family. */
+public final class ListValue {
+}

@@ -1,0 +1,5 @@
+package io.redisha.node.types;
+
+/** Placeholder: the SetValue type is filled in by its command family. */
+public final class SetValue {
+}

@@ -1,0 +1,204 @@
+package io.redisha.resp;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes replies into one buffer that the caller writes once per socket read.
+ *
+ * <p>The protocol version decides how RESP3-only types go out: a map is an array of
+ * twice the length in RESP2, a null is {@code $-1} or {@code *-1}, a double is a bulk
+ * string, a push is an array, exactly as redis-server degrades them.
+ */
+public final class ReplyWriter {
+
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[][] SMALL_INTS = new byte[1024][];
+
+  static {
+    for (int i = 0; i < SMALL_INTS.length; i++) {
+      SMALL_INTS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  private Buffer out = Buffer.buffer(256);
+  private int proto = 2;
+  private final byte[] digits = new byte[24];
+
+  public int protocol() {
+    return proto;
+  }
+
+  public void setProtocol(int proto) {
+    this.proto = proto;
+  }
+
+  public boolean isEmpty() {
+    return out.length() == 0;
+  }
+
+  public int length() {
+    return out.length();
+  }
+
+  /** Hands over what was written since the last call and starts a fresh buffer. */
+  public Buffer take() {
+    Buffer b = out;
+    out = Buffer.buffer(256);
+    return b;
+  }
+
+  public ReplyWriter ok() {
+    out.appendBytes(OK);
+    return this;
+  }
+
+  public ReplyWriter simple(String s) {
+    out.appendByte((byte) '+').appendString(s).appendBytes(CRLF);
+    return this;
+  }
+
+  /** Writes {@code -text}; the text starts with its code, e.g. "ERR ..." or "WRONGTYPE ...". */
+  public ReplyWriter error(String text) {
+    out.appendByte((byte) '-');
+    // An error line may not contain newlines; redis-server replaces them with spaces.
+    if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+      text = text.replace('\r', ' ').replace('\n', ' ');
+    }
+    out.appendString(text).appendBytes(CRLF);
+    return this;
+  }
+
+  public ReplyWriter integer(long v) {
+    if (v >= 0 && v < SMALL_INTS.length) {
+      out.appendBytes(SMALL_INTS[(int) v]);
+      return this;
+    }
+    header((byte) ':', v);
+    return this;
+  }
+
+  public ReplyWriter bulk(byte[] b) {
+    if (b == null) return nullBulk();
+    header((byte) '$', b.length);
+    out.appendBytes(b).appendBytes(CRLF);
+    return this;
+  }
+
+  public ReplyWriter bulk(byte[] b, int off, int len) {
+    header((byte) '$', len);
+    out.appendBytes(b, off, len).appendBytes(CRLF);
+    return this;
+  }
+
+  public ReplyWriter bulk(String s) {
+    return s == null ? nullBulk() : bulk(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An integer as a bulk string, as INCRBYFLOAT-style replies and RESP2 scores need. */
+  public ReplyWriter bulk(long v) {
+    int n = formatLong(v);
+    header((byte) '$', n);
+    out.appendBytes(digits, digits.length - n, n).appendBytes(CRLF);
+    return this;
+  }
+
+  public ReplyWriter nullBulk() {
+    out.appendBytes(proto == 3 ? NULL3 : NULL_BULK);
+    return this;
+  }
+
+  public ReplyWriter nullArray() {
+    out.appendBytes(proto == 3 ? NULL3 : NULL_ARRAY);
+    return this;
+  }
+
+  public ReplyWriter array(int n) {
+    header((byte) '*', n);
+    return this;
+  }
+
+  /** A map of n pairs: {@code %n} in RESP3, a flat array of 2n in RESP2. */
+  public ReplyWriter map(int n) {
+    if (proto == 3) header((byte) '%', n);
+    else header((byte) '*', 2L * n);
+    return this;
+  }
+
+  public ReplyWriter set(int n) {
+    header(proto == 3 ? (byte) '~' : (byte) '*', n);
+    return this;
+  }
+
+  public ReplyWriter push(int n) {
+    header(proto == 3 ? (byte) '>' : (byte) '*', n);
+    return this;
+  }
+
+  /** A double as redis-server 7.0 replies it: RESP3 {@code ,} or a RESP2 bulk, "%.17g". */
+  public ReplyWriter doubleValue(double d) {
+    String s = Doubles.format17g(d);
+    if (proto == 3) {
+      out.appendByte((byte) ',').appendString(s).appendBytes(CRLF);
+    } else {
+      bulk(s.getBytes(StandardCharsets.US_ASCII));
+    }
+    return this;
+  }
+
+  public ReplyWriter bool(boolean b) {
+    if (proto == 3) out.appendString(b ? "#t\r\n" : "#f\r\n");
+    else integer(b ? 1 : 0);
+    return this;
+  }
+
+  /** Text such as INFO's: a verbatim string in RESP3, a bulk in RESP2. */
+  public ReplyWriter verbatim(String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    if (proto == 3) {
+      header((byte) '=', b.length + 4L);
+      out.appendString("txt:").appendBytes(b).appendBytes(CRLF);
+    } else {
+      bulk(b);
+    }
+    return this;
+  }
+
+  /** Appends bytes that are already RESP, e.g. a value stored pre-encoded. */
+  public ReplyWriter raw(byte[] resp) {
+    out.appendBytes(resp);
+    return this;
+  }
+
+  public ReplyWriter raw(Buffer resp) {
+    out.appendBuffer(resp);
+    return this;
+  }
+
+  private void header(byte type, long n) {
+    int len = formatLong(n);
+    out.appendByte(type).appendBytes(digits, digits.length - len, len).appendBytes(CRLF);
+  }
+
+  /** Writes v's decimal digits at the end of {@link #digits}; returns how many. */
+  private int formatLong(long v) {
+    int p = digits.length;
+    if (v == Long.MIN_VALUE) {
+      byte[] m = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+      System.arraycopy(m, 0, digits, digits.length - m.length, m.length);
+      return m.length;
+    }
+    boolean neg = v < 0;
+    if (neg) v = -v;
+    do {
+      digits[--p] = (byte) ('0' + (v % 10));
+      v /= 10;
+    } while (v != 0);
+    if (neg) digits[--p] = '-';
+    return digits.length - p;
+  }
+}
