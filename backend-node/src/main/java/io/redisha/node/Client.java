@@ -78,9 +78,7 @@ public final class Client implements RequestParser.Sink {
     socket.handler(this::onData);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(err -> close());
-    socket.drainHandler(v -> {
-      if (!closed && blocked == null) socket.resume();
-    });
+    socket.drainHandler(v -> resumeInput());
   }
 
   private static String format(io.vertx.core.net.SocketAddress a) {
@@ -131,22 +129,40 @@ public final class Client implements RequestParser.Sink {
   @Override
   public void onCommand(byte[][] argv) {
     if (closed || closeAfterReply) return;
-    if (blocked != null) {
-      // A pipelined command behind a blocking one waits, as in redis-server; we keep
-      // it simple by refusing to read more until the client is unblocked (see Blocking).
-      pending.add(argv);
-      return;
-    }
     execute(argv);
+    if (blocked != null) {
+      // Commands pipelined behind a blocking one wait in the parser until it is served.
+      parser.pause();
+      socket.pause();
+    } else if (out.length() > OUTPUT_CHUNK) {
+      // A pipeline of big replies: hand them to the socket as we go, and stop taking
+      // commands from this client while it does not read what it asked for.
+      flush();
+      if (socket.writeQueueFull()) parser.pause();
+    }
   }
 
-  final java.util.ArrayDeque<byte[][]> pending = new java.util.ArrayDeque<>();
+  private static final int OUTPUT_CHUNK = 64 * 1024;
 
-  /** Runs the commands that arrived while this client was blocked. */
+  /** Takes input again after a block ended or the socket drained. */
+  void resumeInput() {
+    if (closed || blocked != null || socket.writeQueueFull()) return;
+    if (parser.paused()) {
+      inRead = true;
+      try {
+        parser.resume();
+      } finally {
+        inRead = false;
+      }
+      flush();
+    }
+    if (!parser.paused() && !closed) socket.resume();
+  }
+
+  /** The blocked command was served or timed out: run what was pipelined behind it. */
   void resumePending() {
-    while (blocked == null && !pending.isEmpty() && !closed) execute(pending.poll());
-    if (blocked == null && !closed) socket.resume();
     flush();
+    resumeInput();
   }
 
   @Override
@@ -275,7 +291,10 @@ public final class Client implements RequestParser.Sink {
         enforcePubsubLimit();
       } else {
         socket.write(b);
-        if (socket.writeQueueFull()) socket.pause();
+        if (socket.writeQueueFull()) {
+          socket.pause();
+          parser.pause();
+        }
       }
     }
     if (closeAfterReply) close();

@@ -52,6 +52,7 @@ public final class RequestParser {
   private byte[][] args;
   private int argCount;
   private boolean failed;
+  private boolean paused;
 
   public RequestParser(Sink sink) {
     this.sink = sink;
@@ -73,6 +74,24 @@ public final class RequestParser {
 
   public boolean failed() {
     return failed;
+  }
+
+  /**
+   * Stops handing out commands (the bytes stay buffered) until {@link #resume}: the
+   * server pauses a client that blocks or whose replies pile up unread.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Hands out the buffered commands, unless a command pauses the parser again. */
+  public void resume() {
+    paused = false;
+    parse();
+  }
+
+  public boolean paused() {
+    return paused;
   }
 
   public void feed(Buffer data) {
@@ -107,7 +126,7 @@ public final class RequestParser {
   }
 
   private void parse() {
-    while (!failed && start < end) {
+    while (!failed && !paused && start < end) {
       boolean progressed;
       if (multibulkLen == 0 && buf[start] != '*') {
         progressed = parseInline();
@@ -116,7 +135,7 @@ public final class RequestParser {
       }
       if (!progressed) break;
     }
-    if (start == end) {
+    if (start == end && !paused) {
       start = 0;
       end = 0;
       if (buf.length > 64 * 1024 && multibulkLen == 0) buf = new byte[16 * 1024];
