@@ -75,10 +75,25 @@ public final class Client implements RequestParser.Sink {
     this.authenticated = node.config.getString("requirepass").isEmpty();
     parser.setAuthRequired(!authenticated);
     parser.setMaxBulkLen(node.config.getLong("proto-max-bulk-len"));
+    applyKeepAlive(socket, node.config.getInt("tcp-keepalive"));
     socket.handler(this::onData);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(err -> close());
     socket.drainHandler(v -> resumeInput());
+  }
+
+  /**
+   * tcp-keepalive N as redis-server applies it: first probe after N seconds of silence,
+   * then every N/3 seconds, 3 probes. Only the native epoll transport exposes these;
+   * elsewhere keep-alive stays on with the OS's timings.
+   */
+  private static void applyKeepAlive(NetSocket socket, int seconds) {
+    if (seconds <= 0 || !(socket instanceof io.vertx.core.internal.net.NetSocketInternal internal)) return;
+    if (internal.channelHandlerContext().channel() instanceof io.netty.channel.epoll.EpollSocketChannel ch) {
+      ch.config().setTcpKeepIdle(seconds);
+      ch.config().setTcpKeepIntvl(Math.max(1, seconds / 3));
+      ch.config().setTcpKeepCnt(3);
+    }
   }
 
   private static String format(io.vertx.core.net.SocketAddress a) {

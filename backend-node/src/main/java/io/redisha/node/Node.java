@@ -135,6 +135,9 @@ public final class Node {
       }
       long period = Math.max(1, 1000 / config.getInt("hz"));
       cronTimer = vertx.setPeriodic(period, t -> cron());
+      if (!vertx.isNativeTransportEnabled()) {
+        log.warning("Native epoll transport unavailable (" + vertx.unavailableNativeTransportCause() + "); using NIO");
+      }
       log.notice("Ready to accept connections tcp on port " + port);
       started.complete(this);
     }));
