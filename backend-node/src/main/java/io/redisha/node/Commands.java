@@ -14,6 +14,8 @@ import java.util.Set;
 public final class Commands {
 
   private final Map<String, CommandHandler> handlers = new HashMap<>();
+  // The hot path looks handlers up by spec identity, not by name.
+  private final java.util.IdentityHashMap<CommandSpec, CommandHandler> bySpec = new java.util.IdentityHashMap<>();
   private final CommandTable table = CommandTable.redis();
 
   public void register(String name, CommandHandler handler) {
@@ -21,10 +23,16 @@ public final class Commands {
       throw new IllegalArgumentException("not in the Redis command table: " + name);
     }
     if (handlers.put(name, handler) != null) throw new IllegalStateException("registered twice: " + name);
+    CommandSpec spec = table.get(name.contains("|") ? name.substring(0, name.indexOf('|')) : name);
+    if (name.contains("|")) {
+      spec = spec.subcommands().stream().filter(s -> s.name().equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("not in the Redis command table: " + name));
+    }
+    bySpec.put(spec, handler);
   }
 
   CommandHandler handler(CommandSpec spec) {
-    return handlers.get(spec.name());
+    return bySpec.get(spec);
   }
 
   public boolean implemented(String name) {

@@ -27,9 +27,23 @@ public final class CommandTable {
   private static final CommandTable REDIS = load("commands.txt");
 
   private final Map<String, CommandSpec> commands;
+  // Open-addressed by the hash of the lower-cased name, so that looking up the bytes a
+  // client sent allocates nothing: this runs once per command on the hot path.
+  private final CommandSpec[] slots;
+  private final byte[][] slotNames;
 
   private CommandTable(Map<String, CommandSpec> commands) {
     this.commands = commands;
+    int cap = Integer.highestOneBit(commands.size() * 4);
+    slots = new CommandSpec[cap];
+    slotNames = new byte[cap][];
+    for (CommandSpec spec : commands.values()) {
+      byte[] name = spec.name().getBytes(StandardCharsets.US_ASCII);
+      int i = lowerHash(name) & (cap - 1);
+      while (slots[i] != null) i = (i + 1) & (cap - 1);
+      slots[i] = spec;
+      slotNames[i] = name;
+    }
   }
 
   /** The table of redis-server 7.0. */
@@ -43,8 +57,28 @@ public final class CommandTable {
   }
 
   public CommandSpec get(byte[] name) {
-    CommandSpec spec = commands.get(lowerAscii(name));
-    return spec;
+    int mask = slots.length - 1;
+    for (int i = lowerHash(name) & mask; slots[i] != null; i = (i + 1) & mask) {
+      if (equalsIgnoreCase(slotNames[i], name)) return slots[i];
+    }
+    return null;
+  }
+
+  private static int lowerHash(byte[] b) {
+    int h = 0;
+    for (byte x : b) h = 31 * h + lower(x);
+    return h ^ (h >>> 16);
+  }
+
+  private static int lower(byte x) {
+    return x >= 'A' && x <= 'Z' ? x + 32 : x;
+  }
+
+  /** a is already lower case. */
+  private static boolean equalsIgnoreCase(byte[] a, byte[] b) {
+    if (a.length != b.length) return false;
+    for (int i = 0; i < a.length; i++) if (a[i] != lower(b[i])) return false;
+    return true;
   }
 
   /** The subcommand of a container ("config", "get"), or null. */
