@@ -206,6 +206,7 @@ public final class HashCommands {
     }
     boolean withValues = a.length == 4 && is(a[3], "withvalues");
     if (a.length >= 4 && !withValues) throw new CommandError(Args.SYNTAX);
+    if (withValues && count < -Long.MAX_VALUE / 2) throw new CommandError("ERR value is out of range");
     HashValue h = hash(c, new Key(a[1]));
     ReplyWriter r = c.reply();
     if (h == null) {
@@ -215,7 +216,6 @@ public final class HashCommands {
     // Pairs are nested arrays in RESP3 and follow each other flat in RESP2.
     boolean nested = withValues && c.protocol() == 3;
     if (count < 0) {
-      if (withValues && count < -Long.MAX_VALUE / 2) throw new CommandError("ERR value is out of range");
       long n = -count;
       if (n > Integer.MAX_VALUE / 2) throw new CommandError("ERR value is out of range");
       r.array((int) (withValues && !nested ? n * 2 : n));

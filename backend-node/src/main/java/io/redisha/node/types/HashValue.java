@@ -125,7 +125,7 @@ public final class HashValue {
         pairs[i + 1] = value;
         added = false;
       } else {
-        if (size * 2 == pairs.length) pairs = Arrays.copyOf(pairs, pairs.length + (pairs.length >> 1) + 2);
+        if (size * 2 == pairs.length) pairs = Arrays.copyOf(pairs, (pairs.length + (pairs.length >> 1) + 2) & ~1);
         pairs[size * 2] = field;
         pairs[size * 2 + 1] = value;
         size++;
@@ -155,7 +155,7 @@ public final class HashValue {
       pairs[n - 2] = null;
       pairs[n - 1] = null;
       size--;
-      if (pairs.length > 8 && size * 4 < pairs.length) pairs = Arrays.copyOf(pairs, pairs.length / 2);
+      if (pairs.length > 8 && size * 4 < pairs.length) pairs = Arrays.copyOf(pairs, (pairs.length / 2) & ~1);
       return true;
     }
     int b = bucket(hash(field));
