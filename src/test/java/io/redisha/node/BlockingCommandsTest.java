@@ -196,6 +196,21 @@ class BlockingCommandsTest {
   }
 
   @Test
+  void blmoveToADestinationThatChangedTypeGetsWrongtypeAndPopsNothing() throws Exception {
+    sameStory(ours, theirs, (s, seen) -> {
+      try (RespClient mover = s.connect(); RespClient p = s.connect()) {
+        seen.add(p.call("SET", "dst", "str"));
+        mover.send("BLMOVE", "src", "dst", "LEFT", "LEFT", "0");
+        s.awaitBlocked(1);
+        seen.add(p.call("RPUSH", "src", "x"));
+        seen.add(mover.read());
+        s.awaitBlocked(0);
+        seen.add(p.call("LRANGE", "src", "0", "-1"));
+      }
+    });
+  }
+
+  @Test
   void blmpopServesTheCountItAskedFor() throws Exception {
     sameStory(ours, theirs, (s, seen) -> {
       try (RespClient c = s.connect(); RespClient p = s.connect()) {
@@ -280,6 +295,14 @@ class BlockingCommandsTest {
         {"BLPOP", "l", "0"},
     }) {
       d.both(cmd);
+    }
+    // Valid odd timeouts pop at once from a non-empty list; invalid ones are errors.
+    for (String t : new String[] {"0x10", "0x1p-3", "1e5000", "1e-5000", "-0", "-0.0001", "+1", ".5", "5.", "0x",
+        "1.5f", "1e", "9223372036854775", "9223372036854776", "1E3"}) {
+      d.both("RPUSH", "l", "a");
+      d.both("BLPOP", "l", t);
+      d.a.call("LPOP", "l", "10");
+      d.b.call("LPOP", "l", "10");
     }
     d.both("RPUSH", "l", "a", "b");
     d.both("BRPOPLPUSH", "l", "l", "0");

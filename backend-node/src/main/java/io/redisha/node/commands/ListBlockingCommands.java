@@ -7,6 +7,9 @@ import io.redisha.node.Commands;
 import io.redisha.node.Key;
 import io.redisha.node.Node;
 import io.redisha.node.types.ListValue;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,27 +38,23 @@ final class ListBlockingCommands {
 
   /**
    * A blocking timeout in seconds (a float) as milliseconds, 0 for none, with Redis's
-   * errors. Redis rounds up to whole milliseconds in long double and casts to a 64-bit
-   * integer; what overflows the cast comes out negative, hence "is negative" for inf.
+   * errors. Redis reads it as a long double (so hex and 1e400 are floats), rounds the
+   * milliseconds up and casts them to a 64-bit integer; what overflows the cast comes
+   * out negative on x86, hence "is negative" for inf and 1e400.
    */
   static long timeoutMs(byte[] arg) {
-    Double d = Args.parseDouble(arg);
-    if (d == null) throw new CommandError("ERR timeout is not a float or out of range");
-    double ms = Math.ceil(d * 1000.0);
-    if (d == 0 && hasNonZeroDigit(arg) && arg[0] != '-') {
-      ms = 1; // underflowed to 0 as a double but is a tiny positive long double: rounds up to 1ms
-    }
-    if (!(ms < 9.223372036854775807E18) || ms < 0) throw new CommandError("ERR timeout is negative");
-    return (long) ms;
+    if (arg.length == 1 && arg[0] == '0') return 0;
+    HashFloats.LongDouble t = HashFloats.parse(arg);
+    if (t == null) throw new CommandError("ERR timeout is not a float or out of range");
+    if (t.isInfinite()) throw new CommandError(NEGATIVE);
+    BigDecimal ms = HashFloats.round(t.value().multiply(THOUSAND)).value().setScale(0, RoundingMode.CEILING);
+    if (ms.signum() < 0 || ms.compareTo(LONG_LIMIT) >= 0) throw new CommandError(NEGATIVE);
+    return ms.longValueExact();
   }
 
-  private static boolean hasNonZeroDigit(byte[] s) {
-    for (byte b : s) {
-      if (b == 'e' || b == 'E') return false;
-      if (b >= '1' && b <= '9') return true;
-    }
-    return false;
-  }
+  private static final String NEGATIVE = "ERR timeout is negative";
+  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+  private static final BigDecimal LONG_LIMIT = new BigDecimal(BigInteger.ONE.shiftLeft(63));
 
   private static void block(Client c, List<Key> keys, long timeoutMs, Blocking.Attempt attempt) {
     c.node.blocking.block(c, keys, timeoutMs > FOREVER_MS ? 0 : timeoutMs, attempt, () -> c.reply().nullArray());
