@@ -181,6 +181,13 @@ class HashCommandsTest {
     for (int i = 0; i < 50; i += 3) d.both("HDEL", "big", "field" + i);
     d.bothUnordered("HKEYS", "big");
     d.both("HMGET", "big", "field1", "field3", "nope");
+    d.bothSameShape("HRANDFIELD", "big", "5", "WITHVALUES");
+    for (int i = 0; i < 20; i++) {
+      Reply.Agg few = (Reply.Agg) d.a.call("HRANDFIELD", "big", "5");
+      assertEquals(5, new HashSet<>(few.items()).size(), "distinct fields: " + few);
+      Reply.Agg most = (Reply.Agg) d.a.call("HRANDFIELD", "big", "30");
+      assertEquals(30, new HashSet<>(most.items()).size(), "distinct fields: " + most);
+    }
   }
 
   @Test

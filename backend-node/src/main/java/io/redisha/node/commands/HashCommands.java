@@ -231,18 +231,27 @@ public final class HashCommands {
       h.forEach((f, v) -> randomReply(r, new byte[][] {f, v}, withValues, nested));
       return;
     }
-    // Fewer than all: a random subset without repeats, by a partial shuffle of all entries.
+    int n = (int) count;
+    r.array(withValues && !nested ? n * 2 : n);
+    if ((long) n * 3 <= h.size()) {
+      // Few of many: random picks until n distinct ones, cheap because repeats are rare.
+      java.util.HashSet<Key> picked = new java.util.HashSet<>();
+      while (picked.size() < n) {
+        byte[][] e = h.randomEntry(c.node.random);
+        if (picked.add(new Key(e[0]))) randomReply(r, e, withValues, nested);
+      }
+      return;
+    }
+    // Most of them: a partial shuffle of all entries.
     List<byte[][]> all = new ArrayList<>(h.size());
     h.forEach((f, v) -> all.add(new byte[][] {f, v}));
-    int n = (int) count;
     for (int i = 0; i < n; i++) {
       int j = i + c.node.random.nextInt(all.size() - i);
       byte[][] t = all.get(i);
       all.set(i, all.get(j));
       all.set(j, t);
+      randomReply(r, all.get(i), withValues, nested);
     }
-    r.array(withValues && !nested ? n * 2 : n);
-    for (int i = 0; i < n; i++) randomReply(r, all.get(i), withValues, nested);
   }
 
   private static void randomReply(ReplyWriter r, byte[][] e, boolean withValues, boolean nested) {
