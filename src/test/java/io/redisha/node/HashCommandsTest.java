@@ -139,6 +139,21 @@ class HashCommandsTest {
   }
 
   @Test
+  void randomHincrbyfloatSumsMatchRedis() throws Exception {
+    Random rnd = new Random(11);
+    for (int i = 0; i < 300; i++) {
+      String incr = switch (rnd.nextInt(5)) {
+        case 0 -> Double.toString(rnd.nextGaussian() * Math.pow(10, rnd.nextInt(30) - 15));
+        case 1 -> String.format("%.6f", rnd.nextDouble() * 1000 - 500);
+        case 2 -> Long.toString(rnd.nextLong() >> rnd.nextInt(64));
+        case 3 -> rnd.nextInt(1000) + "e" + (rnd.nextInt(40) - 20);
+        default -> "0." + rnd.nextInt(1_000_000);
+      };
+      d.both("HINCRBYFLOAT", "r", "f" + rnd.nextInt(4), incr);
+    }
+  }
+
+  @Test
   void encodingFollowsListpackLimitsAsRedis() throws Exception {
     // Field count: 8 stays listpack, 9 converts; deleting back does not convert back.
     for (int i = 0; i < 8; i++) d.both("HSET", "count", "f" + i, "v");

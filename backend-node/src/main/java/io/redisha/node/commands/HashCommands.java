@@ -12,6 +12,7 @@ import io.redisha.resp.ReplyWriter;
 import io.redisha.util.Glob;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -155,7 +156,7 @@ public final class HashCommands {
     Key key = new Key(a[1]);
     HashValue old = hash(c, key);
     HashValue h = old == null ? new HashValue() : old;
-    HashFloats.LongDouble value = new HashFloats.LongDouble(java.math.BigDecimal.ZERO, 0);
+    HashFloats.LongDouble value = HashFloats.ZERO;
     byte[] cur = h.get(a[2]);
     if (cur != null) {
       value = HashFloats.parse(cur);
@@ -235,7 +236,7 @@ public final class HashCommands {
     r.array(withValues && !nested ? n * 2 : n);
     if ((long) n * 3 <= h.size()) {
       // Few of many: random picks until n distinct ones, cheap because repeats are rare.
-      java.util.HashSet<Key> picked = new java.util.HashSet<>();
+      HashSet<Key> picked = new HashSet<>();
       while (picked.size() < n) {
         byte[][] e = h.randomEntry(c.node.random);
         if (picked.add(new Key(e[0]))) randomReply(r, e, withValues, nested);

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  * 0.1 + 0.2 gives "0.3" where a Java double would give 0.30000000000000004, and
  * 1e308 + 1e308 is still finite. We emulate that type exactly: BigDecimal values
  * rounded to a 64-bit binary significand after parsing and after adding.
+ *
+ * <p>Blocking timeouts are long doubles in Redis too, so the list commands parse them here.
  */
 final class HashFloats {
 
@@ -20,6 +22,8 @@ final class HashFloats {
       return inf != 0;
     }
   }
+
+  static final LongDouble ZERO = new LongDouble(BigDecimal.ZERO, 0);
 
   private static final int SIGNIFICAND_BITS = 64;
   /** Exponent (of the significand's last bit) of the smallest denormal: 2^-16445. */

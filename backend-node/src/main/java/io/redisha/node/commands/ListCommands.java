@@ -5,7 +5,6 @@ import static io.redisha.node.commands.Args.is;
 import io.redisha.node.Client;
 import io.redisha.node.Client.CommandError;
 import io.redisha.node.Commands;
-import io.redisha.node.Db;
 import io.redisha.node.Key;
 import io.redisha.node.Node;
 import io.redisha.node.types.ListValue;
