@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 import io.redisha.node.types.ListValue;
 import io.redisha.testing.Differential;
+import io.redisha.testing.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,6 +215,31 @@ class ListCommandsTest {
         {"LMPOP", "1", "l1", "left", "foo"}, {"LMPOP", "1", "l1"},
     }) {
       d.both(cmd);
+    }
+  }
+
+  /** Which writes invalidate a WATCH: the same ones as in redis-server (real changes only). */
+  @Test
+  void watchSeesTheSameChangesAsRedis() throws Exception {
+    String[][] touches = {
+        {"LPUSH", "w", "x"}, {"LREM", "w", "0", "zz"}, {"LREM", "w", "0", "a"}, {"LSET", "w", "0", "b"},
+        {"LTRIM", "w", "0", "-1"}, {"LINSERT", "w", "before", "zz", "x"}, {"LINSERT", "w", "before", "a", "x"},
+        {"LPOP", "w", "0"}, {"RPOP", "w"}, {"LMOVE", "w", "w", "left", "right"}, {"LPUSHX", "nokey", "x"},
+        {"HSET", "hw", "f", "v"}, {"HDEL", "hw", "zz"}, {"HDEL", "hw", "a"}, {"HSETNX", "hw", "a", "v"},
+        {"HINCRBY", "hw", "n", "1"}, {"HINCRBYFLOAT", "hw", "n", "1.5"},
+    };
+    try (var oursOther = d.ours.client(); var theirsOther = d.theirs.client()) {
+      for (String[] touch : touches) {
+        flushBoth(d);
+        d.both("RPUSH", "w", "a", "b", "a");
+        d.both("HSET", "hw", "a", "1");
+        String watched = touch[1].equals("nokey") ? "w" : touch[1];
+        d.both("WATCH", watched);
+        assertEquals(Reply.str(theirsOther.call(touch)), Reply.str(oursOther.call(touch)), "reply to the touch");
+        d.both("MULTI");
+        d.both("PING");
+        assertEquals(d.b.call("EXEC"), d.a.call("EXEC"), () -> "EXEC after " + String.join(" ", touch));
+      }
     }
   }
 

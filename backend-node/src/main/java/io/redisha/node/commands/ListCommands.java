@@ -65,6 +65,7 @@ public final class ListCommands {
 
   /** After a pop: a list left empty is deleted, else the change is signalled. */
   static void afterPop(Client c, Key key, ListValue l, int popped) {
+    if (popped == 0) return; // LPOP key 0 changes nothing, so it must not break a WATCH
     c.node.dirty += popped;
     if (l.isEmpty()) c.db.delete(key);
     else c.db.modified(key);
