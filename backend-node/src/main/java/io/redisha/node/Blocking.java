@@ -43,6 +43,8 @@ public final class Blocking {
   private final Map<Transactions.Watched, ArrayDeque<Request>> waiting = new HashMap<>();
   private final Set<Transactions.Watched> ready = new LinkedHashSet<>();
   private int blockedCount;
+  /** The key being served while serveReadyKeys runs an attempt, else null. */
+  private Key servingKey;
 
   Blocking(Node node) {
     this.node = node;
@@ -87,12 +89,28 @@ public final class Blocking {
         Client c = r.client;
         if (c.blocked != r) continue;
         // A blocked client cannot SELECT, so c.db is still the database it blocked in.
-        if (!r.attempt.tryServe(c)) break;
+        servingKey = w.key();
+        boolean served;
+        try {
+          served = r.attempt.tryServe(c);
+        } finally {
+          servingKey = null;
+        }
+        if (!served) break;
         unblock(c);
         c.flush();
         c.resumePending();
       }
     }
+  }
+
+  /**
+   * The key whose push is being served, for an attempt to pop from it first, as Redis
+   * serves a client blocked on several keys from the one that became ready; null
+   * outside serving.
+   */
+  public Key servingKey() {
+    return servingKey;
   }
 
   /** Forgets the client's blocked command without replying. */
