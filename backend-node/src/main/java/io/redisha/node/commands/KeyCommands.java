@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The generic key commands (DEL, EXPIRE and friends, RENAME, KEYS, SCAN, COPY, OBJECT,
- * SWAPDB...) as redis-server 7.0 answers them. DBSIZE and FLUSHALL live in
+ * The generic key commands (DEL, EXPIRE and friends, RENAME, KEYS, SCAN, COPY, MOVE,
+ * OBJECT, SWAPDB...) as redis-server 7.0 answers them. DBSIZE and FLUSHALL live in
  * ServerCommands.
  */
 public final class KeyCommands {
@@ -79,6 +79,7 @@ public final class KeyCommands {
       c.reply().ok();
     });
     commands.register("copy", (c, argv) -> copy(node, c, argv));
+    commands.register("move", (c, argv) -> move(node, c, argv));
     commands.register("swapdb", (c, argv) -> {
       long a = intArg(argv[1], "ERR invalid first DB index");
       long b = intArg(argv[2], "ERR invalid second DB index");
@@ -222,7 +223,7 @@ public final class KeyCommands {
       if (Args.is(argv[j], "replace")) {
         replace = true;
       } else if (Args.is(argv[j], "db") && j + 1 < argv.length) {
-        long id = intArg(argv[++j], Args.NOT_INTEGER);
+        long id = intArg(argv[++j], null);
         if (id < 0 || id >= node.databases()) throw new CommandError("ERR DB index is out of range");
         dst = node.db((int) id);
       } else {
@@ -253,6 +254,26 @@ public final class KeyCommands {
     c.reply().integer(1);
   }
 
+  private static void move(Node node, Client c, byte[][] argv) {
+    long id = intArg(argv[2], null);
+    if (id < 0 || id >= node.databases()) throw new CommandError("ERR DB index is out of range");
+    Db dst = node.db((int) id);
+    if (dst == c.db) throw new CommandError("ERR source and destination objects are the same");
+    Key k = new Key(argv[1]);
+    Object v = c.db.get(k);
+    if (v == null || dst.get(k) != null) {
+      c.reply().integer(0);
+      return;
+    }
+    long expire = c.db.getExpire(k);
+    dst.add(k, v);
+    if (expire != -1) dst.setExpire(k, expire);
+    c.db.delete(k);
+    signalIfBlocking(node, dst, k, v);
+    node.dirty++;
+    c.reply().integer(1);
+  }
+
   /**
    * A deep copy of any value, for COPY: strings here, collections by their own
    * {@link Encoded#copy()}; a type without one answers "ERR not implemented".
@@ -269,10 +290,14 @@ public final class KeyCommands {
     if (t == ValueType.LIST || t == ValueType.ZSET) node.blocking.signalReady(db, k);
   }
 
-  /** Redis's getIntFromObjectOrReply: a long that fits an int, or the given error. */
+  /** Redis's getIntFromObjectOrReply: a long that fits an int; the error given replaces both of its own. */
   private static long intArg(byte[] b, String error) {
     Long v = Args.parseLong(b);
-    if (v == null || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw new CommandError(error);
+    if (v == null) throw new CommandError(error == null ? Args.NOT_INTEGER : error);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new CommandError(error != null ? error
+          : "ERR value is out of range, value must between -2147483648 and 2147483647");
+    }
     return v;
   }
 
