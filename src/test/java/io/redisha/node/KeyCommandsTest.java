@@ -504,6 +504,17 @@ class KeyCommandsTest {
   }
 
   @Test
+  void keyTableSpreadsSequentialKeys() {
+    // Such keys have nearly sequential hashCodes; unmixed, linear probing would cluster them.
+    KeyTable t = new KeyTable();
+    for (int i = 0; i < 300_000; i++) t.put(Key.of("key:" + i), 1);
+    assertTrue(t.meanDisplacement() < 3, "mean displacement " + t.meanDisplacement());
+    KeyTable u = new KeyTable();
+    for (int i = 0; i < 300_000; i++) u.put(new Key(java.nio.ByteBuffer.allocate(4).putInt(i * 64).array()), 1);
+    assertTrue(u.meanDisplacement() < 3, "mean displacement " + u.meanDisplacement());
+  }
+
+  @Test
   void keyTableSurvivesIdenticalHashCodes() {
     // "Aa" and "BB" have the same String-style hash, so do all their concatenations.
     KeyTable t = new KeyTable();

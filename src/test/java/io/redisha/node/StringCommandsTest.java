@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.redisha.testing.Differential;
 import io.redisha.testing.Reply;
 import java.io.IOException;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -360,10 +361,47 @@ class StringCommandsTest {
   }
 
   @Test
+  void lcs() throws Exception {
+    d.both("MSET", "a", "ohmytext", "b", "mynewtext", "c", "", "x", "ABCBDAB", "y", "BDCABA");
+    for (String[] opts : new String[][] {{}, {"LEN"}, {"IDX"}, {"IDX", "WITHMATCHLEN"}, {"IDX", "MINMATCHLEN", "4"},
+        {"IDX", "MINMATCHLEN", "4", "WITHMATCHLEN"}, {"MINMATCHLEN", "-5", "IDX"}, {"idx", "idx", "withmatchlen"},
+        {"IDX", "LEN"}, {"FOO"}, {"MINMATCHLEN"}, {"MINMATCHLEN", "x"}, {"LEN", "MINMATCHLEN", "2"}}) {
+      for (String[] keys : new String[][] {{"a", "b"}, {"b", "a"}, {"x", "y"}, {"a", "c"}, {"a", "nokey"},
+          {"nokey", "nokey2"}}) {
+        String[] cmd = new String[3 + opts.length];
+        cmd[0] = "LCS";
+        cmd[1] = keys[0];
+        cmd[2] = keys[1];
+        System.arraycopy(opts, 0, cmd, 3, opts.length);
+        d.both(cmd);
+      }
+    }
+    Random rnd = new Random(1);
+    for (int n = 0; n < 30; n++) {
+      d.both("SET", "r1", randomString(rnd, 1 + rnd.nextInt(40)));
+      d.both("SET", "r2", randomString(rnd, 1 + rnd.nextInt(40)));
+      d.both("LCS", "r1", "r2");
+      d.both("LCS", "r1", "r2", "IDX", "WITHMATCHLEN");
+    }
+    makeKey(d, "list", "l");
+    d.both("LCS", "a", "l");
+    d.both("LCS", "l", "a", "FOO");
+    hello3(d);
+    d.both("LCS", "a", "b", "IDX", "WITHMATCHLEN");
+    d.both("LCS", "a", "b", "LEN");
+  }
+
+  private static String randomString(Random rnd, int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) sb.append((char) ('a' + rnd.nextInt(4)));
+    return sb.toString();
+  }
+
+  @Test
   void arityAndResp3() throws Exception {
     for (String c : new String[] {"GET", "SET", "SETNX", "SETEX", "PSETEX", "GETSET", "GETDEL", "GETEX", "MGET",
         "MSET", "MSETNX", "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "APPEND", "STRLEN", "GETRANGE",
-        "SETRANGE"}) {
+        "SETRANGE", "LCS"}) {
       d.both(c);
     }
     d.both("INCR", "a", "b");

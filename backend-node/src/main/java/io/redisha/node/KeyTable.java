@@ -221,6 +221,13 @@ public final class KeyTable extends AbstractMap<Key, Object> {
     return null;
   }
 
+  /** Mean distance of a key from its home slot; tests use it to check the hash mixing. */
+  double meanDisplacement() {
+    long sum = 0;
+    for (int i = 0; i < keys.length; i++) if (keys[i] != null) sum += i - home(hashes[i]);
+    return size == 0 ? 0 : (double) sum / size;
+  }
+
   // ---------------------------------------------------------------- iteration
 
   @Override

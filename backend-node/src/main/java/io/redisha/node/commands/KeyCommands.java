@@ -312,7 +312,7 @@ public final class KeyCommands {
       if (!all && !Glob.match(pattern, k.bytes, false)) continue;
       // Expired keys are hidden but not deleted here: we are iterating the key space.
       long when = c.db.getExpire(k);
-      if (when != -1 && when <= now && node.expiresLocally()) continue;
+      if (when != -1 && when <= now) continue;
       out.add(k.bytes);
     }
     c.reply().array(out.size());

@@ -126,6 +126,7 @@ public final class StringCommands {
     commands.register("getrange", (c, argv) -> getrange(c, argv));
     commands.register("substr", (c, argv) -> getrange(c, argv));
     commands.register("setrange", (c, argv) -> setrange(node, c, argv));
+    commands.register("lcs", (c, argv) -> lcs(node, c, argv));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -285,7 +286,8 @@ public final class StringCommands {
     // Unlike SET, GETEX looks the key up before it validates the time.
     long at = expireArg[0] == null ? -1 : expireAt(node, expireArg[0], flags, "getex");
     c.reply().bulk(Db.stringBytes(v));
-    if (at != -1 && at <= node.clock.nowMs()) {
+    // A replica keeps the key with a past time and waits for its master's DEL.
+    if (at != -1 && at <= node.clock.nowMs() && node.expiresLocally()) {
       c.db.delete(k);
       node.dirty++;
     } else if (at != -1) {
@@ -381,5 +383,104 @@ public final class StringCommands {
     else c.db.setKeepTtl(k, new RawString(b));
     node.dirty++;
     c.reply().integer(b.length);
+  }
+
+  // ---------------------------------------------------------------- LCS
+
+  /**
+   * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: the classic dynamic
+   * programming table, then a walk back from its corner that yields the common string
+   * and, for IDX, the matching ranges from the end towards the start, as Redis lists them.
+   */
+  private static void lcs(Node node, Client c, byte[][] argv) {
+    Object va = c.db.get(new Key(argv[1]));
+    Object vb = c.db.get(new Key(argv[2]));
+    boolean badType = (va != null && !(va instanceof byte[] || va instanceof RawString))
+        || (vb != null && !(vb instanceof byte[] || vb instanceof RawString));
+    if (badType) throw new CommandError("ERR The specified keys must contain string values");
+    byte[] a = va == null ? EMPTY : Db.stringBytes(va);
+    byte[] b = vb == null ? EMPTY : Db.stringBytes(vb);
+    boolean idx = false, len = false, withLen = false;
+    long minLen = 0;
+    for (int j = 3; j < argv.length; j++) {
+      if (Args.is(argv[j], "idx")) {
+        idx = true;
+      } else if (Args.is(argv[j], "len")) {
+        len = true;
+      } else if (Args.is(argv[j], "withmatchlen")) {
+        withLen = true;
+      } else if (Args.is(argv[j], "minmatchlen") && j + 1 < argv.length) {
+        minLen = Math.max(0, Args.toLong(argv[++j]));
+      } else {
+        throw new CommandError(Args.SYNTAX);
+      }
+    }
+    if (idx && len) throw new CommandError("ERR If you want both the length and indexes, please just use IDX.");
+    int alen = a.length, blen = b.length;
+    long cells = (long) (alen + 1) * (blen + 1);
+    if (cells * 4 > node.config.getLong("proto-max-bulk-len")) {
+      throw new CommandError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    }
+    int[] dp;
+    try {
+      if (cells > Integer.MAX_VALUE - 8) throw new OutOfMemoryError(); // a Java array's limit
+      dp = new int[(int) cells];
+    } catch (OutOfMemoryError e) {
+      throw new CommandError("ERR Insufficient memory, failed allocating transient memory for LCS");
+    }
+    int w = blen + 1;
+    for (int i = 1; i <= alen; i++) {
+      for (int j = 1; j <= blen; j++) {
+        dp[i * w + j] = a[i - 1] == b[j - 1] ? dp[(i - 1) * w + j - 1] + 1
+            : Math.max(dp[(i - 1) * w + j], dp[i * w + j - 1]);
+      }
+    }
+    int total = dp[alen * w + blen];
+    if (len) {
+      c.reply().integer(total);
+      return;
+    }
+    byte[] common = new byte[total];
+    // Ranges as {aStart, aEnd, bStart, bEnd}, found from the ends of the strings backwards.
+    java.util.List<int[]> ranges = new java.util.ArrayList<>();
+    int[] cur = null;
+    int i = alen, j = blen, k = total;
+    while (i > 0 && j > 0) {
+      boolean close;
+      if (a[i - 1] == b[j - 1]) {
+        common[--k] = a[i - 1];
+        if (cur == null) cur = new int[] {i - 1, i - 1, j - 1, j - 1};
+        else {
+          cur[0]--;
+          cur[2]--;
+        }
+        i--;
+        j--;
+        close = cur[0] == 0 || cur[2] == 0;
+      } else {
+        if (dp[(i - 1) * w + j] > dp[i * w + j - 1]) i--;
+        else j--;
+        close = cur != null;
+      }
+      if (close) {
+        if (cur[1] - cur[0] + 1 >= minLen) ranges.add(cur);
+        cur = null;
+      }
+    }
+    if (!idx) {
+      c.reply().bulk(common);
+      return;
+    }
+    c.reply().map(2);
+    c.reply().bulk("matches");
+    c.reply().array(ranges.size());
+    for (int[] r : ranges) {
+      c.reply().array(withLen ? 3 : 2);
+      c.reply().array(2).integer(r[0]).integer(r[1]);
+      c.reply().array(2).integer(r[2]).integer(r[3]);
+      if (withLen) c.reply().integer(r[1] - r[0] + 1);
+    }
+    c.reply().bulk("len");
+    c.reply().integer(total);
   }
 }
