@@ -455,6 +455,42 @@ class KeyCommandsTest {
     assertTrue(node.stats.expiredKeys >= 200);
   }
 
+  /** Read lookups count keyspace hits and misses as in Redis; write lookups do not. */
+  @Test
+  void keyspaceHitsAndMissesCountLikeRedis() throws Exception {
+    String[][] cmds = {{"SET", "a", "1"}, {"GET", "a"}, {"GET", "x"}, {"EXISTS", "a", "x"}, {"TYPE", "a"},
+        {"TTL", "a"}, {"PTTL", "x"}, {"EXPIRETIME", "a"}, {"OBJECT", "ENCODING", "a"}, {"TOUCH", "a"}, {"SCAN", "0"},
+        {"SCAN", "0", "TYPE", "string"}, {"KEYS", "*"}, {"STRLEN", "a"}, {"GETRANGE", "a", "0", "1"},
+        {"MGET", "a", "x"}, {"INCR", "a"}, {"APPEND", "a", "1"}, {"SETRANGE", "a", "0", "1"}, {"COPY", "a", "b"},
+        {"RENAME", "b", "c"}, {"DEL", "c"}, {"EXPIRE", "a", "100"}, {"PERSIST", "a"}, {"GETEX", "a"},
+        {"GETDEL", "a"}, {"SET", "a", "1", "GET"}, {"GETSET", "a", "2"}, {"LCS", "a", "x"}, {"RANDOMKEY"},
+        {"SETNX", "a", "1"}, {"INCRBYFLOAT", "a", "1"}, {"MOVE", "a", "1"}, {"MSETNX", "a", "1"}};
+    long[] before = ourKeyspaceStats();
+    d.b.call("CONFIG", "RESETSTAT");
+    for (String[] c : cmds) {
+      d.a.call(c);
+      d.b.call(c);
+    }
+    long[] after = ourKeyspaceStats();
+    String info = Reply.str(d.b.call("INFO", "stats"));
+    assertEquals(infoField(info, "keyspace_hits"), after[0] - before[0], "keyspace_hits");
+    assertEquals(infoField(info, "keyspace_misses"), after[1] - before[1], "keyspace_misses");
+  }
+
+  private static long[] ourKeyspaceStats() throws Exception {
+    Node node = d.ours.node;
+    java.util.concurrent.CompletableFuture<long[]> f = new java.util.concurrent.CompletableFuture<>();
+    node.vertx().runOnContext(v -> f.complete(new long[] {node.stats.keyspaceHits, node.stats.keyspaceMisses}));
+    return f.get(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private static long infoField(String info, String name) {
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith(name + ":")) return Long.parseLong(line.substring(name.length() + 1).trim());
+    }
+    throw new AssertionError(name + " not in INFO");
+  }
+
   /** Polls until the key has expired (checked without touching it, through its TTL). */
   private static void awaitGone(String key) throws IOException {
     long deadline = System.currentTimeMillis() + 5000;

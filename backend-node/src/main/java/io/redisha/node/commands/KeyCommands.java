@@ -48,7 +48,7 @@ public final class KeyCommands {
       }
     });
     commands.register("type", (c, argv) -> {
-      Object v = c.db.get(new Key(argv[1]));
+      Object v = StringCommands.read(c, new Key(argv[1]));
       c.reply().simple(v == null ? "none" : ValueType.of(v).typeName);
     });
     commands.register("rename", (c, argv) -> rename(node, c, argv, false));
@@ -57,14 +57,17 @@ public final class KeyCommands {
     commands.register("scan", (c, argv) -> scan(c, argv));
     commands.register("randomkey", (c, argv) -> {
       KeyTable t = c.db.table();
-      while (true) {
+      for (int tries = 1; ; tries++) {
         Key k = t.randomKey(node.random);
         if (k == null) {
           c.reply().nullBulk();
           return;
         }
-        // An expired pick is deleted on the way and we draw again, as Redis does.
-        if (c.db.get(k) != null) {
+        // An expired pick is deleted on the way and we draw again, as Redis does. A
+        // replica deletes nothing, so when every key is volatile it could draw expired
+        // keys forever: like Redis it settles for one after 100 tries.
+        boolean giveUp = tries >= 100 && !node.expiresLocally() && c.db.expiresSize() == c.db.size();
+        if (giveUp || c.db.get(k) != null) {
           c.reply().bulk(k.bytes);
           return;
         }
@@ -115,7 +118,7 @@ public final class KeyCommands {
 
   private static long countExisting(Client c, byte[][] argv) {
     long n = 0;
-    for (int i = 1; i < argv.length; i++) if (c.db.get(new Key(argv[i])) != null) n++;
+    for (int i = 1; i < argv.length; i++) if (StringCommands.read(c, new Key(argv[i])) != null) n++;
     return n;
   }
 
@@ -174,7 +177,7 @@ public final class KeyCommands {
 
   private static void ttl(Node node, Client c, byte[][] argv, boolean ms, boolean absolute) {
     Key k = new Key(argv[1]);
-    if (c.db.get(k) == null) {
+    if (StringCommands.read(c, k) == null) {
       c.reply().integer(-2);
       return;
     }
@@ -233,7 +236,7 @@ public final class KeyCommands {
     Key src = new Key(argv[1]);
     Key to = new Key(argv[2]);
     if (dst == c.db && src.equals(to)) throw new CommandError("ERR source and destination objects are the same");
-    Object v = c.db.get(src);
+    Object v = StringCommands.read(c, src);
     if (v == null) {
       c.reply().integer(0);
       return;
@@ -353,7 +356,8 @@ public final class KeyCommands {
     String typeName = type == null ? null : new String(type, StandardCharsets.UTF_8);
     for (Key k : found) {
       if (pattern != null && !Glob.match(pattern, k.bytes, false)) continue;
-      Object v = c.db.get(k); // deletes it if expired, as Redis's scan does
+      // Deletes it if expired, as Redis's scan does; only the TYPE check counts as a read.
+      Object v = typeName == null ? c.db.get(k) : StringCommands.read(c, k);
       if (v == null) continue;
       if (typeName != null && !ValueType.of(v).typeName.equalsIgnoreCase(typeName)) continue;
       out.add(k);
@@ -412,17 +416,17 @@ public final class KeyCommands {
       for (String line : OBJECT_HELP) c.reply().simple(line);
     });
     commands.register("object|encoding", (c, argv) -> {
-      Object v = c.db.get(new Key(argv[2]));
+      Object v = StringCommands.read(c, new Key(argv[2]));
       if (v == null) c.reply().nullBulk();
       else c.reply().bulk(encoding(v));
     });
     commands.register("object|refcount", (c, argv) -> {
-      Object v = c.db.get(new Key(argv[2]));
+      Object v = StringCommands.read(c, new Key(argv[2]));
       if (v == null) c.reply().nullBulk();
       else c.reply().integer(StringCommands.refcount(node, v));
     });
     commands.register("object|idletime", (c, argv) -> {
-      Object v = c.db.get(new Key(argv[2]));
+      Object v = StringCommands.read(c, new Key(argv[2]));
       if (v == null) {
         c.reply().nullBulk();
       } else if (lfu(node)) {
@@ -434,7 +438,7 @@ public final class KeyCommands {
       }
     });
     commands.register("object|freq", (c, argv) -> {
-      Object v = c.db.get(new Key(argv[2]));
+      Object v = StringCommands.read(c, new Key(argv[2]));
       if (v == null) {
         c.reply().nullBulk();
       } else if (!lfu(node)) {

@@ -27,7 +27,7 @@ public final class StringCommands {
 
   public static void register(Node node, Commands commands) {
     commands.register("get", (c, argv) -> {
-      Object v = lookupString(c.db, new Key(argv[1]));
+      Object v = readString(c, new Key(argv[1]));
       if (v == null) c.reply().nullBulk();
       else c.reply().bulk(Db.stringBytes(v));
     });
@@ -46,7 +46,7 @@ public final class StringCommands {
     commands.register("psetex", (c, argv) -> setWithTtl(node, c, argv, false, "psetex"));
     commands.register("getset", (c, argv) -> {
       Key k = new Key(argv[1]);
-      Object old = lookupString(c.db, k);
+      Object old = readString(c, k);
       c.db.set(k, argv[2]);
       node.dirty++;
       if (old == null) c.reply().nullBulk();
@@ -54,7 +54,7 @@ public final class StringCommands {
     });
     commands.register("getdel", (c, argv) -> {
       Key k = new Key(argv[1]);
-      Object v = lookupString(c.db, k);
+      Object v = readString(c, k);
       if (v == null) {
         c.reply().nullBulk();
         return;
@@ -67,7 +67,7 @@ public final class StringCommands {
     commands.register("mget", (c, argv) -> {
       c.reply().array(argv.length - 1);
       for (int i = 1; i < argv.length; i++) {
-        Object v = c.db.get(new Key(argv[i]));
+        Object v = read(c, new Key(argv[i]));
         if (v instanceof byte[] b) c.reply().bulk(b);
         else if (v instanceof RawString r) c.reply().bulk(r.bytes);
         else c.reply().nullBulk();
@@ -120,7 +120,7 @@ public final class StringCommands {
       c.reply().integer(len);
     });
     commands.register("strlen", (c, argv) -> {
-      Object v = lookupString(c.db, new Key(argv[1]));
+      Object v = readString(c, new Key(argv[1]));
       c.reply().integer(v == null ? 0 : Db.stringBytes(v).length);
     });
     commands.register("getrange", (c, argv) -> getrange(c, argv));
@@ -131,9 +131,28 @@ public final class StringCommands {
 
   // ---------------------------------------------------------------- helpers
 
-  /** The string at key, or null if none; WRONGTYPE for another type. */
+  /**
+   * A lookup for reading, as Redis's lookupKeyRead: it counts a keyspace hit or miss
+   * (INFO's keyspace_hits/misses), which lookups for writing do not.
+   */
+  static Object read(Client c, Key k) {
+    Object v = c.db.get(k);
+    if (v == null) c.node.stats.keyspaceMisses++;
+    else c.node.stats.keyspaceHits++;
+    return v;
+  }
+
+  /** The string at key read as {@link #read} does, or null if none; WRONGTYPE for another type. */
+  static Object readString(Client c, Key k) {
+    return checkString(read(c, k));
+  }
+
+  /** The string at key looked up for writing, or null if none; WRONGTYPE for another type. */
   static Object lookupString(Db db, Key k) {
-    Object v = db.get(k);
+    return checkString(db.get(k));
+  }
+
+  private static Object checkString(Object v) {
     if (v == null || v instanceof byte[] || v instanceof RawString) return v;
     throw new CommandError(Args.WRONGTYPE);
   }
@@ -244,7 +263,7 @@ public final class StringCommands {
     long at = expireArg[0] == null ? -1 : expireAt(node, expireArg[0], flags, "set");
     Key k = new Key(argv[1]);
     boolean get = (flags & GET) != 0;
-    Object old = get ? lookupString(c.db, k) : null;
+    Object old = get ? readString(c, k) : null;
     boolean found = get ? old != null : c.db.get(k) != null;
     if (((flags & NX) != 0 && found) || ((flags & XX) != 0 && !found)) {
       // Not set: the reply is the old value with GET, else a null.
@@ -278,7 +297,7 @@ public final class StringCommands {
     byte[][] expireArg = new byte[1][];
     int flags = parseOptions(argv, 2, true, expireArg);
     Key k = new Key(argv[1]);
-    Object v = lookupString(c.db, k);
+    Object v = readString(c, k);
     if (v == null) {
       c.reply().nullBulk();
       return;
@@ -338,7 +357,7 @@ public final class StringCommands {
   private static void getrange(Client c, byte[][] argv) {
     long start = Args.toLong(argv[2]);
     long end = Args.toLong(argv[3]);
-    Object v = lookupString(c.db, new Key(argv[1]));
+    Object v = readString(c, new Key(argv[1]));
     if (v == null) {
       c.reply().bulk(EMPTY);
       return;
@@ -393,8 +412,8 @@ public final class StringCommands {
    * and, for IDX, the matching ranges from the end towards the start, as Redis lists them.
    */
   private static void lcs(Node node, Client c, byte[][] argv) {
-    Object va = c.db.get(new Key(argv[1]));
-    Object vb = c.db.get(new Key(argv[2]));
+    Object va = read(c, new Key(argv[1]));
+    Object vb = read(c, new Key(argv[2]));
     boolean badType = (va != null && !(va instanceof byte[] || va instanceof RawString))
         || (vb != null && !(vb instanceof byte[] || vb instanceof RawString));
     if (badType) throw new CommandError("ERR The specified keys must contain string values");
