@@ -30,9 +30,10 @@ public final class Doubles {
 
   /**
    * INCRBYFLOAT's and HINCRBYFLOAT's format: long double printed with 17 decimals
-   * ("%.17Lf"), then trailing zeros (and a trailing point) removed. Java has no long
-   * double, so values needing more than a double's precision can differ in the last
-   * digits; the README lists this difference.
+   * ("%.17Lf"), then trailing zeros (and a trailing point) removed, applied to a double:
+   * values needing more than a double's precision can differ in the last digits. The
+   * exact path is {@link #parseLongDouble}, {@link #addLongDouble} and
+   * {@link #formatHumanLong(BigDecimal)}, which INCRBYFLOAT uses.
    */
   public static String formatHumanLong(double d) {
     if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
