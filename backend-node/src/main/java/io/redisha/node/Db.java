@@ -18,8 +18,9 @@ public final class Db {
 
   public final int id;
   final Node node;
-  final HashMap<Key, Object> dict = new HashMap<>();
-  final HashMap<Key, Long> expires = new HashMap<>();
+  // Not final: SWAPDB exchanges the contents of two databases.
+  KeyTable dict = new KeyTable();
+  HashMap<Key, Long> expires = new HashMap<>();
 
   Db(Node node, int id) {
     this.node = node;
@@ -109,6 +110,28 @@ public final class Db {
     node.transactions.touchAll(this);
     dict.clear();
     expires.clear();
+  }
+
+  /**
+   * SWAPDB: the two databases exchange their keys; clients stay on their numbers, so
+   * they see the other data set. Watchers of keys in either are touched first.
+   */
+  public void swapWith(Db other) {
+    node.transactions.touchAll(this);
+    node.transactions.touchAll(other);
+    KeyTable d = dict;
+    dict = other.dict;
+    other.dict = d;
+    HashMap<Key, Long> e = expires;
+    expires = other.expires;
+    other.expires = e;
+    node.transactions.touchAll(this);
+    node.transactions.touchAll(other);
+  }
+
+  /** The key space with its cursor scan and random pick (SCAN, RANDOMKEY). */
+  public KeyTable table() {
+    return dict;
   }
 
   public Iterable<Map.Entry<Key, Object>> entries() {
