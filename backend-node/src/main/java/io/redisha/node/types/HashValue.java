@@ -20,7 +20,7 @@ import java.util.Random;
  * <p>Fields and values are byte arrays owned by the hash once stored; callers must not
  * change them.
  */
-public final class HashValue {
+public final class HashValue implements Encoded {
 
   /** One field of the hashtable encoding; chained through next. */
   private static final class Entry {

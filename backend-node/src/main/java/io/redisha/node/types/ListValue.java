@@ -10,7 +10,7 @@ package io.redisha.node.types;
  * drained does not keep its peak memory. Elements are never copied: the byte arrays
  * belong to the list once pushed and must not be changed by callers.
  */
-public final class ListValue {
+public final class ListValue implements Encoded {
 
   private static final int MIN_CAPACITY = 4;
 
