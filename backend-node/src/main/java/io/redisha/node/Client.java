@@ -48,6 +48,14 @@ public final class Client implements RequestParser.Sink {
   private long outstanding;
   long pubsubLimitSince = -1;
 
+  /** CLIENT REPLY: ON, OFF, SKIP (this command's reply is dropped), SKIP_NEXT (set by CLIENT REPLY SKIP). */
+  public static final int REPLY_ON = 0, REPLY_OFF = 1, REPLY_SKIP = 2, REPLY_SKIP_NEXT = 3;
+  public int replyMode = REPLY_ON;
+  /** CLIENT NO-EVICT: shown as flag 'e'; nothing evicts clients yet. */
+  public boolean noEvict;
+  /** The command running now (CLIENT LIST's argv-mem), null between commands. */
+  byte[][] currentArgv;
+
   // MULTI/EXEC state, managed by Transactions.
   List<Queued> multiQueue;
   boolean multiError;
@@ -153,16 +161,33 @@ public final class Client implements RequestParser.Sink {
   public void onProtocolError(String message) {
     node.log.verbose("Protocol error (" + message + ") from client: id=" + id + " addr=" + addr);
     out.error("ERR " + message);
-    node.stats.totalErrorReplies++;
+    node.stats.countError("ERR");
     closeAfterReply = true;
     if (!inRead) flush();
+  }
+
+  /** Runs one command from the client, honouring CLIENT REPLY. */
+  void execute(byte[][] argv) {
+    int before = replyMode;
+    if (before == REPLY_OFF || before == REPLY_SKIP) {
+      // CLIENT REPLY OFF|SKIP: the command runs, its reply is dropped, unless it was CLIENT REPLY ON.
+      Buffer kept = out.take();
+      dispatch(argv);
+      Buffer produced = out.take();
+      out.raw(kept);
+      if (replyMode == REPLY_ON) out.raw(produced);
+    } else {
+      dispatch(argv);
+    }
+    if (before == REPLY_SKIP && replyMode == REPLY_SKIP) replyMode = REPLY_ON;
+    if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIP;
   }
 
   /**
    * The guards of redis-server's processCommand, in its order: unknown command,
    * arity, authentication, pub/sub context, MULTI queueing; then the call.
    */
-  void execute(byte[][] argv) {
+  private void dispatch(byte[][] argv) {
     CommandSpec spec = node.commands.table().get(argv[0]);
     CommandHandler handler = spec == null ? null : node.commands.handler(spec);
     if (spec == null && isSecurityAttack(argv[0])) {
@@ -172,7 +197,8 @@ public final class Client implements RequestParser.Sink {
       close();
       return;
     }
-    if (spec != null && spec.isContainer()) {
+    if (spec != null && spec.isContainer() && !(argv.length == 1 && spec.arityAccepts(1) && handler != null)) {
+      // A container runs its own handler only when called bare and its arity allows it (COMMAND).
       if (argv.length == 1) {
         rejectInQueue("ERR wrong number of arguments for '" + spec.name() + "' command");
         return;
@@ -221,11 +247,13 @@ public final class Client implements RequestParser.Sink {
 
   /** Runs a command whose guards passed (also EXEC's queued commands). */
   void call(CommandSpec spec, CommandHandler handler, byte[][] argv) {
-    if (!node.monitors.isEmpty() && !spec.has(CommandFlag.SKIP_MONITOR) && !spec.has(CommandFlag.ADMIN)) {
-      node.feedMonitors(this, argv);
-    }
     lastCommand = spec.name();
     node.stats.commandsProcessed++;
+    currentArgv = argv;
+    // The monitor line shows the db the command ran in... after it ran, as Redis 7.0 feeds it.
+    boolean feed = !node.monitors.isEmpty() && !spec.has(CommandFlag.SKIP_MONITOR) && !spec.has(CommandFlag.ADMIN);
+    boolean countReads = spec.has(CommandFlag.READONLY);
+    node.countKeyspaceReads = countReads;
     try {
       handler.run(this, argv);
     } catch (CommandError e) {
@@ -233,8 +261,36 @@ public final class Client implements RequestParser.Sink {
     } catch (RuntimeException e) {
       node.log.warning("Unexpected error in " + spec.name() + ": " + e);
       error("ERR internal error: " + e.getClass().getSimpleName());
+    } finally {
+      node.countKeyspaceReads = false;
+      currentArgv = null;
     }
+    if (feed && !node.monitors.isEmpty()) node.feedMonitors(this, redacted(spec, argv));
   }
+
+  /** Passwords never reach MONITOR: AUTH's arguments and HELLO's AUTH pair read "(redacted)". */
+  private static byte[][] redacted(CommandSpec spec, byte[][] argv) {
+    if (spec.name().equals("auth")) {
+      byte[][] r = argv.clone();
+      for (int i = 1; i < r.length; i++) r[i] = REDACTED;
+      return r;
+    }
+    if (spec.name().equals("hello")) {
+      byte[][] r = null;
+      for (int i = 2; i + 2 < argv.length; i++) {
+        if (new String(argv[i], StandardCharsets.ISO_8859_1).equalsIgnoreCase("auth")) {
+          if (r == null) r = argv.clone();
+          r[i + 1] = REDACTED;
+          r[i + 2] = REDACTED;
+          i += 2;
+        }
+      }
+      return r == null ? argv : r;
+    }
+    return argv;
+  }
+
+  private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
   private static boolean allowedWhileSubscribed(CommandSpec spec) {
     return switch (spec.name()) {
@@ -256,7 +312,7 @@ public final class Client implements RequestParser.Sink {
   }
 
   public void error(String text) {
-    node.stats.totalErrorReplies++;
+    node.stats.countError(text);
     out.error(text);
   }
 
@@ -365,6 +421,63 @@ public final class Client implements RequestParser.Sink {
 
   public int queryBufferBytes() {
     return parser.pendingBytes();
+  }
+
+  public long lastInteractionMs() {
+    return lastInteractionMs;
+  }
+
+  public boolean isMonitor() {
+    return monitor;
+  }
+
+  /** MONITOR: from now on this connection only receives the command feed. */
+  public void startMonitor() {
+    if (monitor) return;
+    monitor = true;
+    node.addMonitor(this);
+  }
+
+  /** A WATCHed key changed: EXEC will fail (CLIENT LIST flag 'd'). */
+  public boolean isDirtyCas() {
+    return dirtyCas;
+  }
+
+  public boolean willCloseAfterReply() {
+    return closeAfterReply;
+  }
+
+  /** Commands queued by MULTI, or -1 outside a transaction (CLIENT LIST's multi=). */
+  public int queuedCommands() {
+    return multiQueue == null ? -1 : multiQueue.size();
+  }
+
+  /** Bytes of the queued commands' arguments (CLIENT LIST's multi-mem). */
+  public long queuedBytes() {
+    if (multiQueue == null) return 0;
+    long n = 0;
+    for (Queued q : multiQueue) for (byte[] a : q.argv()) n += a.length;
+    return n;
+  }
+
+  /** Bytes of the running command's arguments (CLIENT LIST's argv-mem). */
+  public long argvBytes() {
+    if (currentArgv == null) return 0;
+    long n = 0;
+    for (byte[] a : currentArgv) n += a.length;
+    return n;
+  }
+
+  public int channelCount() {
+    return channels.size();
+  }
+
+  public int patternCount() {
+    return patterns.size();
+  }
+
+  public int watchCount() {
+    return watched.size();
   }
 
   // ---------------------------------------------------------------- helpers

@@ -49,6 +49,16 @@ public final class Node {
   /** Changes since the last save, as redis-server's server.dirty; commands add to it. */
   public long dirty;
 
+  /** Unix seconds of the last successful save (LASTSAVE); Redis counts the start as one. */
+  public long lastSaveTime = startMs / 1000;
+
+  /** The replication ID this node's history is known by (40 hex), and the previous one (INFO replication). */
+  public String replid = randomHex40();
+  public String replid2 = "0".repeat(40);
+
+  /** Set while a READONLY command runs, so that lookups count keyspace hits and misses as Redis's lookupKeyRead. */
+  public boolean countKeyspaceReads;
+
   private Vertx vertx;
   private final List<NetServer> servers = new ArrayList<>();
   private long nextClientId = 1;
@@ -61,9 +71,7 @@ public final class Node {
     int n = config.getInt("databases");
     dbs = new Db[n];
     for (int i = 0; i < n; i++) dbs[i] = new Db(this, i);
-    byte[] id = new byte[20];
-    new SecureRandom().nextBytes(id);
-    runId = HexFormat.of().formatHex(id);
+    runId = randomHex40();
     ConnectionCommands.register(this, commands);
     ServerCommands.register(this, commands);
     StringCommands.register(this, commands);
@@ -74,6 +82,12 @@ public final class Node {
     ZSetCommands.register(this, commands);
     transactions.register(this, commands);
     pubsub.register(commands);
+  }
+
+  private static String randomHex40() {
+    byte[] id = new byte[20];
+    new SecureRandom().nextBytes(id);
+    return HexFormat.of().formatHex(id);
   }
 
   public Db db(int i) {
@@ -240,6 +254,7 @@ public final class Node {
   // ---------------------------------------------------------------- cron
 
   private void cron() {
+    stats.sample(clock.nowMs());
     long budget = 1_000_000L * 25 / Math.max(1, config.getInt("hz")); // 25% of a tick, as Redis's slow cycle
     for (Db db : dbs) db.activeExpire(budget / dbs.length + 1);
     long timeout = config.getLong("timeout");
@@ -282,6 +297,10 @@ public final class Node {
       m.reply().simple(line);
       m.flush();
     }
+  }
+
+  public boolean hasMonitors() {
+    return !monitors.isEmpty();
   }
 
   void addMonitor(Client c) {
