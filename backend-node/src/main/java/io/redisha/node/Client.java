@@ -212,6 +212,8 @@ public final class Client implements RequestParser.Sink {
       spec = sub;
       handler = node.commands.handler(sub);
     }
+    // CLIENT LIST's cmd= is what was looked up, as Redis's lastcmd: queued and rejected commands included.
+    lastCommand = spec == null || handler == null ? "NULL" : spec.name();
     if (spec == null || handler == null) {
       StringBuilder args = new StringBuilder();
       for (int i = 1; i < argv.length && args.length() < 128; i++) {
@@ -221,10 +223,12 @@ public final class Client implements RequestParser.Sink {
       return;
     }
     if (!spec.arityAccepts(argv.length)) {
+      node.stats.rejected(spec);
       rejectInQueue("ERR wrong number of arguments for '" + spec.name() + "' command");
       return;
     }
     if (!authenticated && !spec.has(CommandFlag.NO_AUTH)) {
+      node.stats.rejected(spec);
       rejectInQueue("NOAUTH Authentication required.");
       return;
     }
@@ -234,6 +238,7 @@ public final class Client implements RequestParser.Sink {
     }
     if (multiQueue != null && !Transactions.runsImmediately(spec)) {
       if (spec.has(CommandFlag.NO_MULTI)) {
+        node.stats.rejected(spec);
         rejectInQueue("ERR Command not allowed inside a transaction");
         return;
       }
@@ -247,13 +252,14 @@ public final class Client implements RequestParser.Sink {
 
   /** Runs a command whose guards passed (also EXEC's queued commands). */
   void call(CommandSpec spec, CommandHandler handler, byte[][] argv) {
-    lastCommand = spec.name();
     node.stats.commandsProcessed++;
     currentArgv = argv;
     // The monitor line shows the db the command ran in... after it ran, as Redis 7.0 feeds it.
     boolean feed = !node.monitors.isEmpty() && !spec.has(CommandFlag.SKIP_MONITOR) && !spec.has(CommandFlag.ADMIN);
     boolean countReads = spec.has(CommandFlag.READONLY);
     node.countKeyspaceReads = countReads;
+    long errorsBefore = node.stats.totalErrorReplies;
+    long startNs = System.nanoTime();
     try {
       handler.run(this, argv);
     } catch (CommandError e) {
@@ -265,6 +271,7 @@ public final class Client implements RequestParser.Sink {
       node.countKeyspaceReads = false;
       currentArgv = null;
     }
+    node.stats.called(spec, (System.nanoTime() - startNs) / 1000, node.stats.totalErrorReplies > errorsBefore);
     if (feed && !node.monitors.isEmpty()) node.feedMonitors(this, redacted(spec, argv));
   }
 

@@ -147,8 +147,8 @@ public final class Node {
         started.fail(ar.cause());
         return;
       }
-      long period = Math.max(1, 1000 / config.getInt("hz"));
-      cronTimer = vertx.setPeriodic(period, t -> cron());
+      scheduleCron();
+      config.onChange("hz", hz -> vertx.runOnContext(x -> scheduleCron()));
       log.notice("Ready to accept connections tcp on port " + port);
       started.complete(this);
     }));
@@ -252,6 +252,13 @@ public final class Node {
   }
 
   // ---------------------------------------------------------------- cron
+
+  /** (Re)starts the cron at the configured hz; CONFIG SET hz takes effect at once, as in Redis. */
+  private void scheduleCron() {
+    if (cronTimer >= 0) vertx.cancelTimer(cronTimer);
+    long period = Math.max(1, 1000 / config.getInt("hz"));
+    cronTimer = vertx.setPeriodic(period, t -> cron());
+  }
 
   private void cron() {
     stats.sample(clock.nowMs());

@@ -1,5 +1,7 @@
 package io.redisha.node;
 
+import io.redisha.command.CommandSpec;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +23,23 @@ public final class Stats {
 
   /** INFO errorstats: replies per error code (the first word), at most 128 codes as Redis keeps. */
   public final Map<String, Long> errorCodes = new LinkedHashMap<>();
+
+  /**
+   * INFO commandstats per command or subcommand: calls, microseconds, rejected calls
+   * (refused before running: arity, auth, MULTI), failed calls (ran and replied an error).
+   */
+  public final Map<CommandSpec, long[]> commandStats = new IdentityHashMap<>();
+
+  public void called(CommandSpec spec, long usec, boolean failed) {
+    long[] s = commandStats.computeIfAbsent(spec, k -> new long[4]);
+    s[0]++;
+    s[1] += usec;
+    if (failed) s[3]++;
+  }
+
+  public void rejected(CommandSpec spec) {
+    commandStats.computeIfAbsent(spec, k -> new long[4])[2]++;
+  }
 
   // Instantaneous rates, as Redis's: the mean of the last 16 samples, one every 100 ms.
   private static final int SAMPLES = 16;
@@ -76,6 +95,7 @@ public final class Stats {
     expiredKeys = evictedKeys = keyspaceHits = keyspaceMisses = pubsubMessages = 0;
     totalErrorReplies = unexpectedErrorReplies = clientOutputLimitDisconnections = 0;
     errorCodes.clear();
+    commandStats.clear();
     for (long[] s : samples) java.util.Arrays.fill(s, 0);
     lastSampleMs = -1;
   }

@@ -1,5 +1,6 @@
 package io.redisha.node.commands;
 
+import io.redisha.command.CommandSpec;
 import io.redisha.node.Client;
 import io.redisha.node.Db;
 import io.redisha.node.Key;
@@ -22,7 +23,8 @@ import java.util.Set;
  * which parse INFO (redis-cli, exporters, sentinels, our gateway) read us as a Redis.
  *
  * <p>Values are ours and real where we have them: memory is the JVM heap and the
- * process's RSS, CPU is /proc's. Fields of machinery we do not have (jemalloc, Lua,
+ * process's RSS, CPU is /proc's. Latencystats is only its header: we keep no
+ * latency histograms. Fields of machinery we do not have (jemalloc, Lua,
  * forks, AOF, tracking, defrag) keep Redis's idle values: zero, -1, "ok".
  */
 final class InfoCommand {
@@ -74,7 +76,7 @@ final class InfoCommand {
         case "replication" -> replication(sb);
         case "cpu" -> cpu(sb);
         case "modules" -> sb.append("# Modules\r\n");
-        case "commandstats" -> sb.append("# Commandstats\r\n");
+        case "commandstats" -> commandstats(sb);
         case "errorstats" -> errorstats(sb);
         case "latencystats" -> sb.append("# Latencystats\r\n");
         case "cluster" -> sb.append("# Cluster\r\ncluster_enabled:0\r\n");
@@ -375,6 +377,16 @@ final class InfoCommand {
       return new double[] {Long.parseLong(f[11]) / 100.0, Long.parseLong(f[12]) / 100.0};
     } catch (IOException | RuntimeException e) {
       return new double[] {0, 0};
+    }
+  }
+
+  private void commandstats(StringBuilder sb) {
+    sb.append("# Commandstats\r\n");
+    for (Map.Entry<CommandSpec, long[]> e : node.stats.commandStats.entrySet()) {
+      long[] s = e.getValue();
+      sb.append("cmdstat_").append(e.getKey().name()).append(":calls=").append(s[0]).append(",usec=").append(s[1])
+          .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", s[0] == 0 ? 0.0 : (double) s[1] / s[0]))
+          .append(",rejected_calls=").append(s[2]).append(",failed_calls=").append(s[3]).append("\r\n");
     }
   }
 
