@@ -426,6 +426,39 @@ class ServerCommandsTest {
     }
   }
 
+  @Test
+  void clientPauseWriteHoldsWritesOnly() throws Exception {
+    try (RespClient other = d.ours.client()) {
+      long otherId = ((Reply.Int) other.call("CLIENT", "ID")).value();
+      assertEquals(new Reply.Simple("OK"), d.a.call("CLIENT", "PAUSE", "400", "WRITE"));
+      long t0 = System.nanoTime();
+      assertEquals(new Reply.Simple("PONG"), other.call("PING"));
+      other.send("FLUSHDB");
+      String line = Reply.str(d.a.call("CLIENT", "LIST", "ID", Long.toString(otherId)));
+      assertTrue(line.contains(" flags=b "), line);
+      assertEquals(new Reply.Simple("OK"), other.read());
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(ms >= 250, "FLUSHDB ran during CLIENT PAUSE WRITE after " + ms + " ms");
+      // UNPAUSE ends a write pause at once.
+      d.a.call("CLIENT", "PAUSE", "10000", "WRITE");
+      d.a.call("CLIENT", "UNPAUSE");
+      t0 = System.nanoTime();
+      assertEquals(new Reply.Simple("OK"), other.call("FLUSHDB"));
+      assertTrue((System.nanoTime() - t0) / 1_000_000 < 2000);
+    }
+  }
+
+  @Test
+  void clientPauseAllHoldsEveryCommand() throws Exception {
+    try (RespClient other = d.ours.client()) {
+      assertEquals(new Reply.Simple("OK"), d.a.call("CLIENT", "PAUSE", "300"));
+      long t0 = System.nanoTime();
+      assertEquals(new Reply.Simple("PONG"), other.call("PING"));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(ms >= 200, "PING ran during CLIENT PAUSE ALL after " + ms + " ms");
+    }
+  }
+
   // ---------------------------------------------------------------- MONITOR
 
   @Test

@@ -139,7 +139,7 @@ public final class Client implements RequestParser.Sink {
   @Override
   public void onCommand(byte[][] argv) {
     if (closed || closeAfterReply) return;
-    if (blocked != null) {
+    if (blocked != null || postponed) {
       // A pipelined command behind a blocking one waits, as in redis-server; we keep
       // it simple by refusing to read more until the client is unblocked (see Blocking).
       pending.add(argv);
@@ -152,9 +152,29 @@ public final class Client implements RequestParser.Sink {
 
   /** Runs the commands that arrived while this client was blocked. */
   void resumePending() {
-    while (blocked == null && !pending.isEmpty() && !closed) execute(pending.poll());
-    if (blocked == null && !closed) socket.resume();
+    while (blocked == null && !postponed && !pending.isEmpty() && !closed) execute(pending.poll());
+    if (blocked == null && !postponed && !closed) socket.resume();
     flush();
+  }
+
+  /** Held by CLIENT PAUSE: the command runs again, with those behind it, when the pause ends. */
+  boolean postponed;
+
+  private void postpone(byte[][] argv) {
+    postponed = true;
+    pending.addFirst(argv);
+    socket.pause();
+    node.postpone(this);
+  }
+
+  void endPostpone() {
+    if (!postponed) return;
+    postponed = false;
+    resumePending();
+  }
+
+  public boolean isPostponed() {
+    return postponed;
   }
 
   @Override
@@ -234,6 +254,10 @@ public final class Client implements RequestParser.Sink {
     }
     if (isSubscribed() && out.protocol() == 2 && !allowedWhileSubscribed(spec)) {
       error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+      return;
+    }
+    if (node.pausedFor(this, spec)) {
+      postpone(argv);
       return;
     }
     if (multiQueue != null && !Transactions.runsImmediately(spec)) {
@@ -452,6 +476,13 @@ public final class Client implements RequestParser.Sink {
 
   public boolean willCloseAfterReply() {
     return closeAfterReply;
+  }
+
+  /** Whether the queued transaction writes (EXEC waits out a CLIENT PAUSE WRITE then). */
+  boolean queueWrites() {
+    if (multiQueue == null) return false;
+    for (Queued q : multiQueue) if (q.spec().isWrite()) return true;
+    return false;
   }
 
   /** Commands queued by MULTI, or -1 outside a transaction (CLIENT LIST's multi=). */

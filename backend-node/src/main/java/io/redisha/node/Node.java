@@ -227,6 +227,66 @@ public final class Node {
   void removeClient(Client c) {
     clients.remove(c.id);
     monitors.remove(c);
+    postponed.remove(c);
+  }
+
+  // ---------------------------------------------------------------- CLIENT PAUSE
+
+  /** When the current CLIENT PAUSE ends (Unix ms), 0 when none; and whether it holds all commands or only writes. */
+  private long pauseEndMs;
+  private boolean pauseAll;
+  private long pauseTimer = -1;
+  private final List<Client> postponed = new ArrayList<>();
+
+  /** Commands that Redis 7.0 treats as "may replicate" besides the write ones: they wait out a write pause too. */
+  private static final java.util.Set<String> MAY_REPLICATE = java.util.Set.of(
+      "eval", "evalsha", "fcall", "publish", "spublish", "pfcount", "wait", "script|load", "script|flush");
+
+  /**
+   * CLIENT PAUSE: as in Redis, a second pause can only lengthen the pause and widen it
+   * from WRITE to ALL. Paused clients' commands wait; PING and reads still run under WRITE.
+   */
+  public void pauseClients(long ms, boolean all) {
+    long now = clock.nowMs();
+    long end = now + Math.min(ms, Long.MAX_VALUE / 2 - now);
+    if (all) pauseAll = true;
+    if (end > pauseEndMs) {
+      pauseEndMs = end;
+      if (pauseTimer >= 0) vertx.cancelTimer(pauseTimer);
+      pauseTimer = vertx.setTimer(Math.max(1, ms), t -> {
+        pauseTimer = -1;
+        unpauseClients();
+      });
+    }
+  }
+
+  /** CLIENT UNPAUSE, or the pause's end: the held commands run, in the order their clients were held. */
+  public void unpauseClients() {
+    if (pauseTimer >= 0) vertx.cancelTimer(pauseTimer);
+    pauseTimer = -1;
+    pauseEndMs = 0;
+    pauseAll = false;
+    List<Client> held = new ArrayList<>(postponed);
+    postponed.clear();
+    for (Client c : held) c.endPostpone();
+  }
+
+  public boolean paused() {
+    return pauseEndMs != 0;
+  }
+
+  boolean pausedFor(Client c, io.redisha.command.CommandSpec spec) {
+    if (pauseEndMs == 0) return false;
+    if (pauseAll) return true;
+    return spec.isWrite() || MAY_REPLICATE.contains(spec.name()) || (spec.name().equals("exec") && c.queueWrites());
+  }
+
+  void postpone(Client c) {
+    postponed.add(c);
+  }
+
+  public int postponedClients() {
+    return postponed.size();
   }
 
   /** Stops listening, closes every client and the event loop. */
@@ -283,9 +343,12 @@ public final class Node {
     return "master";
   }
 
-  /** Whether keys expire here (a replica waits for its master's DEL). */
+  /**
+   * Whether keys expire here: a replica waits for its master's DEL, and during CLIENT
+   * PAUSE nothing expires, as in Redis, so that a paused master's data stands still.
+   */
   public boolean expiresLocally() {
-    return true;
+    return pauseEndMs == 0;
   }
 
   /** Called for every key deleted by expiry; replication will propagate a DEL. */

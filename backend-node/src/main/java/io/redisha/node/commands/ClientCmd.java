@@ -14,8 +14,7 @@ import java.util.Set;
 
 /**
  * CLIENT ID, SETNAME, GETNAME, LIST, INFO, KILL, NO-EVICT, REPLY, PAUSE, UNPAUSE,
- * UNBLOCK and HELP, with redis-server 7.0's replies. PAUSE is accepted but does not
- * suspend anyone yet; TRACKING, CACHING, GETREDIR and TRACKINGINFO are not implemented
+ * UNBLOCK and HELP, with redis-server 7.0's replies. TRACKING, CACHING, GETREDIR and TRACKINGINFO are not implemented
  * (unknown subcommand).
  */
 final class ClientCmd {
@@ -74,8 +73,10 @@ final class ClientCmd {
         c.error("ERR timeout is negative");
         return;
       }
+      boolean all = true;
       if (argv.length == 4) {
-        if (!is(argv[3], "write") && !is(argv[3], "all")) {
+        if (is(argv[3], "write")) all = false;
+        else if (!is(argv[3], "all")) {
           c.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
           return;
         }
@@ -83,10 +84,13 @@ final class ClientCmd {
         wrongArgs(c, argv);
         return;
       }
-      // Accepted; the node does not suspend clients yet (see the README's differences).
+      node.pauseClients(ms, all);
       c.reply().ok();
     });
-    commands.register("client|unpause", (c, argv) -> c.reply().ok());
+    commands.register("client|unpause", (c, argv) -> {
+      node.unpauseClients();
+      c.reply().ok();
+    });
     commands.register("client|unblock", (c, argv) -> {
       Long id = Args.parseLong(argv[2]);
       if (id == null) {
@@ -255,7 +259,7 @@ final class ClientCmd {
     if (o.isMonitor()) f.append('O');
     if (o.isSubscribed()) f.append('P');
     if (o.inMulti()) f.append('x');
-    if (o.isBlocked()) f.append('b');
+    if (o.isBlocked() || o.isPostponed()) f.append('b');
     if (o.isDirtyCas()) f.append('d');
     if (o.willCloseAfterReply()) f.append('c');
     if (o.noEvict) f.append('e');

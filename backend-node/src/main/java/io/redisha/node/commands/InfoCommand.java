@@ -143,7 +143,7 @@ final class InfoCommand {
     field(sb, "maxclients", node.config.getInt("maxclients"));
     field(sb, "client_recent_max_input_buffer", maxIn);
     field(sb, "client_recent_max_output_buffer", maxOut);
-    field(sb, "blocked_clients", node.blocking.blockedClients());
+    field(sb, "blocked_clients", node.blocking.blockedClients() + node.postponedClients());
     field(sb, "tracking_clients", 0);
     field(sb, "clients_in_timeout_table", 0);
   }
