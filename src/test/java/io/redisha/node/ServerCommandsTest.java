@@ -161,6 +161,26 @@ class ServerCommandsTest {
   }
 
   @Test
+  void resp3RepliesHaveRedisTypes() throws Exception {
+    try (RespClient a = d.ours.client(); RespClient b = d.theirs.client()) {
+      a.call("HELLO", "3");
+      b.call("HELLO", "3");
+      for (String[] cmd : List.of(new String[] {"CONFIG", "GET", "timeout"}, new String[] {"COMMAND", "INFO", "config|get", "nosuch"},
+          new String[] {"COMMAND", "DOCS", "nosuch"}, new String[] {"ROLE"}, new String[] {"CLIENT", "GETNAME"},
+          new String[] {"CONFIG", "GET", "nosuch"}, new String[] {"COMMAND", "LIST", "FILTERBY", "MODULE", "x"})) {
+        Reply ra = a.call(cmd);
+        Reply rb = b.call(cmd);
+        assertEquals(rb, ra, String.join(" ", cmd));
+      }
+      Reply ra = a.call("CLIENT", "INFO");
+      assertInstanceOf(Reply.Scalar.class, ra);
+      assertInstanceOf(Reply.Scalar.class, b.call("CLIENT", "INFO"));
+      assertTrue(Reply.str(a.call("CLIENT", "LIST")).contains("resp=3"));
+      assertEquals(b.call("TIME").getClass(), a.call("TIME").getClass());
+    }
+  }
+
+  @Test
   void infoIsVerbatimInResp3() throws Exception {
     try (RespClient a = d.ours.client(); RespClient b = d.theirs.client()) {
       a.call("HELLO", "3");
@@ -279,6 +299,22 @@ class ServerCommandsTest {
     assertEquals("0", info.get("total_connections_received"));
   }
 
+  @Test
+  void configRewriteWritesTheFileItWasStartedWith() throws Exception {
+    try (var node = io.redisha.testing.TestNode.start(); RespClient c = node.client()) {
+      java.nio.file.Path file = node.dir.resolve("redis.conf");
+      java.nio.file.Files.writeString(file, "# my settings\ntimeout 5\nmaxclients 100\n");
+      node.node.config.setFile(file);
+      assertEquals(new Reply.Simple("OK"), c.call("CONFIG", "SET", "timeout", "33", "hz", "20"));
+      assertEquals(new Reply.Simple("OK"), c.call("CONFIG", "REWRITE"));
+      String text = java.nio.file.Files.readString(file);
+      assertTrue(text.startsWith("# my settings\ntimeout 33\nmaxclients 10000\n"), text);
+      assertTrue(text.contains("\nhz 20\n"), text);
+      assertEquals(file.toString(), infoMap(Reply.str(c.call("INFO", "server"))).get("config_file"));
+      assertEquals("20", infoMap(Reply.str(c.call("INFO", "server"))).get("hz"));
+    }
+  }
+
   // ---------------------------------------------------------------- CLIENT
 
   @Test
@@ -380,6 +416,43 @@ class ServerCommandsTest {
       assertEquals(1, pubsubOnly.split("\n").length);
       String me = Reply.str(d.a.call("CLIENT", "LIST", "ID", Long.toString(((Reply.Int) d.a.call("CLIENT", "ID")).value())));
       assertTrue(me.contains(" cmd=client|list "), me);
+    }
+  }
+
+  @Test
+  void clientListFlagsMatchRedis() throws Exception {
+    List<Map<String, String>> results = new ArrayList<>();
+    for (var server : List.<java.util.function.Supplier<RespClient>>of(() -> open(d.ours.port()), () -> open(d.theirs.port))) {
+      try (RespClient admin = server.get(); RespClient tx = server.get(); RespClient mon = server.get();
+          RespClient sub = server.get(); RespClient noevict = server.get()) {
+        tx.call("CLIENT", "SETNAME", "tx");
+        mon.call("CLIENT", "SETNAME", "mon");
+        sub.call("CLIENT", "SETNAME", "sub");
+        noevict.call("CLIENT", "SETNAME", "noevict");
+        tx.call("WATCH", "k");
+        tx.call("MULTI");
+        admin.call("FLUSHALL"); // touches nothing: k does not exist
+        admin.call("SET", "k", "v");
+        mon.call("MONITOR");
+        sub.call("SUBSCRIBE", "c");
+        noevict.call("CLIENT", "NO-EVICT", "on");
+        Map<String, String> flags = new java.util.TreeMap<>();
+        for (String line : Reply.str(admin.call("CLIENT", "LIST")).split("\n")) {
+          Matcher m = CLIENT_LINE.matcher(line);
+          assertTrue(m.matches(), line);
+          if (!m.group(4).isEmpty()) flags.put(m.group(4), m.group(5) + " multi=" + m.group(9) + " sub=" + m.group(7));
+        }
+        results.add(flags);
+      }
+    }
+    assertEquals(results.get(1), results.get(0));
+  }
+
+  private static RespClient open(int port) {
+    try {
+      return new RespClient(port);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
