@@ -645,6 +645,13 @@ class ServerCommandsTest {
     d.both("DEBUG", "sleep");
     d.both("DEBUG", "sleep", "x");
     d.both("DEBUG", "sleep", "0");
+    d.both("DEBUG", "set-active-expire", "x");
+    d.both("DEBUG", "set-active-expire", "1", "2");
+    d.both("DEBUG", "set-active-expire", "1");
+    d.both("DEBUG", "change-repl-id", "x");
+    String replid = d.ours.node.replid;
+    d.both("DEBUG", "change-repl-id");
+    assertTrue(!replid.equals(d.ours.node.replid) && d.ours.node.replid.matches("[0-9a-f]{40}"));
     d.both("TIME", "x");
     d.both("LASTSAVE", "x");
     d.both("MULTI");

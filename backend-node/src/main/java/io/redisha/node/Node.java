@@ -56,6 +56,9 @@ public final class Node {
   public String replid = randomHex40();
   public String replid2 = "0".repeat(40);
 
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the cron's expiry off (tests of lazy expiry use it). */
+  public boolean activeExpireEnabled = true;
+
   /** Set while a READONLY command runs, so that lookups count keyspace hits and misses as Redis's lookupKeyRead. */
   public boolean countKeyspaceReads;
 
@@ -84,7 +87,8 @@ public final class Node {
     pubsub.register(commands);
   }
 
-  private static String randomHex40() {
+  /** A fresh 40-hex ID, as run IDs and replication IDs are. */
+  public static String randomHex40() {
     byte[] id = new byte[20];
     new SecureRandom().nextBytes(id);
     return HexFormat.of().formatHex(id);
@@ -323,7 +327,7 @@ public final class Node {
   private void cron() {
     stats.sample(clock.nowMs());
     long budget = 1_000_000L * 25 / Math.max(1, config.getInt("hz")); // 25% of a tick, as Redis's slow cycle
-    for (Db db : dbs) db.activeExpire(budget / dbs.length + 1);
+    if (activeExpireEnabled) for (Db db : dbs) db.activeExpire(budget / dbs.length + 1);
     long timeout = config.getLong("timeout");
     if (timeout > 0) {
       long now = clock.nowMs();

@@ -41,6 +41,9 @@ public final class Stats {
     commandStats.computeIfAbsent(spec, k -> new long[4])[2]++;
   }
 
+  /** The most heap used at any sample or INFO (INFO's used_memory_peak). */
+  public long peakMemory;
+
   // Instantaneous rates, as Redis's: the mean of the last 16 samples, one every 100 ms.
   private static final int SAMPLES = 16;
   private final long[][] samples = new long[3][SAMPLES];
@@ -60,6 +63,8 @@ public final class Stats {
   /** Called from the node's cron; takes a sample when 100 ms have passed since the last one. */
   public void sample(long nowMs) {
     if (lastSampleMs >= 0 && nowMs - lastSampleMs < 100) return;
+    Runtime rt = Runtime.getRuntime();
+    peakMemory = Math.max(peakMemory, rt.totalMemory() - rt.freeMemory());
     long[] now = {commandsProcessed, netInputBytes, netOutputBytes};
     if (lastSampleMs >= 0) {
       long dt = Math.max(1, nowMs - lastSampleMs);

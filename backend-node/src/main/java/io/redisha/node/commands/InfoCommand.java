@@ -40,7 +40,6 @@ final class InfoCommand {
       "errorstats", "latencystats", "cluster", "keyspace");
 
   private final Node node;
-  private long peakMemory;
 
   InfoCommand(Node node) {
     this.node = node;
@@ -152,7 +151,7 @@ final class InfoCommand {
     Runtime rt = Runtime.getRuntime();
     long used = rt.totalMemory() - rt.freeMemory();
     long rss = rss();
-    peakMemory = Math.max(peakMemory, used);
+    long peakMemory = node.stats.peakMemory = Math.max(node.stats.peakMemory, used);
     long maxmemory = node.config.getLong("maxmemory");
     long total = totalSystemMemory();
     sb.append("# Memory\r\n");

@@ -96,7 +96,10 @@ public final class ServerCommands {
   }
 
   /**
-   * DEBUG SLEEP blocks the node's event loop on purpose, as it blocks redis-server:
+   * DEBUG SLEEP, SET-ACTIVE-EXPIRE and CHANGE-REPL-ID; the rest of Redis's DEBUG is not
+   * implemented (unknown subcommand), HELP included.
+   *
+   * <p>DEBUG SLEEP blocks the node's event loop on purpose, as it blocks redis-server:
    * the gateway's tests use it to make a node stall (replica lag, failover). It is
    * the one place where the node's thread sleeps, and like Redis it needs
    * enable-debug-command.
@@ -121,6 +124,18 @@ public final class ServerCommands {
           Thread.currentThread().interrupt();
         }
       }
+      c.reply().ok();
+      return;
+    }
+    if (is(argv[1], "set-active-expire") && argv.length == 3) {
+      Long on = Args.parseLong(argv[2]); // Redis reads it with atoi: garbage is 0
+      node.activeExpireEnabled = on != null && on != 0;
+      c.reply().ok();
+      return;
+    }
+    if (is(argv[1], "change-repl-id") && argv.length == 2) {
+      node.replid = Node.randomHex40();
+      node.replid2 = "0".repeat(40);
       c.reply().ok();
       return;
     }
