@@ -555,6 +555,35 @@ class ServerCommandsTest {
     }
   }
 
+  @Test
+  void monitorFeedMatchesRedisForTransactionsAndErrors() throws Exception {
+    List<List<String>> feeds = new ArrayList<>();
+    for (int port : new int[] {d.ours.port(), d.theirs.port}) {
+      try (RespClient mon = new RespClient(port); RespClient c = new RespClient(port)) {
+        mon.call("MONITOR");
+        c.call("SELECT", "1");
+        c.call("MULTI");
+        c.call("SET", "k", "v");
+        c.call("PING");
+        c.call("EXEC");
+        c.call("GET");              // arity error: not fed
+        c.call("NOSUCH");           // unknown: not fed
+        c.call("CLIENT", "SETNAME", "n");
+        c.call("CLIENT", "LIST");   // admin: not fed
+        c.call("HELLO", "2", "AUTH", "default", "pw");
+        c.call("ECHO", "last");
+        List<String> lines = new ArrayList<>();
+        String line;
+        do {
+          line = ((Reply.Simple) mon.read()).text().replaceFirst("^\\S+ \\[(\\d+) [^\\]]+\\]", "[$1]");
+          lines.add(line);
+        } while (!line.endsWith("\"last\""));
+        feeds.add(lines);
+      }
+    }
+    assertEquals(feeds.get(1), feeds.get(0));
+  }
+
   // ---------------------------------------------------------------- COMMAND
 
   @Test

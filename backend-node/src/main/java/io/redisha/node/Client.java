@@ -126,6 +126,7 @@ public final class Client implements RequestParser.Sink {
   private void onData(Buffer data) {
     if (closed) return;
     node.stats.netInputBytes += data.length();
+    node.stats.readsProcessed++;
     lastInteractionMs = node.clock.nowMs();
     inRead = true;
     try {
@@ -355,6 +356,7 @@ public final class Client implements RequestParser.Sink {
     if (!out.isEmpty()) {
       Buffer b = out.take();
       node.stats.netOutputBytes += b.length();
+      node.stats.writesProcessed++;
       if (isSubscribed() || monitor) {
         int len = b.length();
         outstanding += len;

@@ -20,6 +20,9 @@ public final class Stats {
   public long totalErrorReplies;
   public long unexpectedErrorReplies;
   public long clientOutputLimitDisconnections;
+  /** Socket reads handled and reply writes made (INFO's total_reads_processed, total_writes_processed). */
+  public long readsProcessed;
+  public long writesProcessed;
 
   /** INFO errorstats: replies per error code (the first word), at most 128 codes as Redis keeps. */
   public final Map<String, Long> errorCodes = new LinkedHashMap<>();
@@ -99,6 +102,7 @@ public final class Stats {
     connectionsReceived = rejectedConnections = commandsProcessed = netInputBytes = netOutputBytes = 0;
     expiredKeys = evictedKeys = keyspaceHits = keyspaceMisses = pubsubMessages = 0;
     totalErrorReplies = unexpectedErrorReplies = clientOutputLimitDisconnections = 0;
+    readsProcessed = writesProcessed = 0;
     errorCodes.clear();
     commandStats.clear();
     for (long[] s : samples) java.util.Arrays.fill(s, 0);

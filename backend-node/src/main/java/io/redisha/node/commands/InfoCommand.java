@@ -324,8 +324,8 @@ final class InfoCommand {
     field(sb, "unexpected_error_replies", s.unexpectedErrorReplies);
     field(sb, "total_error_replies", s.totalErrorReplies);
     field(sb, "dump_payload_sanitizations", 0);
-    field(sb, "total_reads_processed", 0);
-    field(sb, "total_writes_processed", 0);
+    field(sb, "total_reads_processed", s.readsProcessed);
+    field(sb, "total_writes_processed", s.writesProcessed);
     field(sb, "io_threaded_reads_processed", 0);
     field(sb, "io_threaded_writes_processed", 0);
     field(sb, "reply_buffer_shrinks", 0);
