@@ -140,6 +140,21 @@ class ServerCommandsTest {
     d.both("INFO", "errorstats");
   }
 
+  @Test
+  void keyspaceHitsAndMissesCountReadsLikeRedis() throws Exception {
+    d.both("CONFIG", "RESETSTAT");
+    d.both("SET", "a", "1");
+    d.both("GET", "a");
+    d.both("GET", "b");
+    d.both("GET", "a");
+    d.both("SET", "a", "2");
+    Map<String, String> ours = infoMap(Reply.str(d.a.call("INFO", "stats")));
+    Map<String, String> theirs = infoMap(Reply.str(d.b.call("INFO", "stats")));
+    for (String f : List.of("keyspace_hits", "keyspace_misses", "total_commands_processed", "total_error_replies")) {
+      assertEquals(theirs.get(f), ours.get(f), f);
+    }
+  }
+
   /** The commandstats lines without their timings, sorted (Redis prints them in its dict's order). */
   private static List<String> commandstats(Reply r) {
     List<String> out = new ArrayList<>();
