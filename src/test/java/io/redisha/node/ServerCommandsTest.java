@@ -393,6 +393,10 @@ class ServerCommandsTest {
       c.send("GET", "r");
       c.send("PING");
       assertEquals(new Reply.Simple("PONG"), c.read());
+      c.send("CLIENT", "REPLY", "OFF");
+      c.send("CLIENT", "REPLY", "SKIP");
+      c.send("PING");
+      assertEquals(new Reply.Simple("RESET"), c.call("RESET"), "RESET turns replies back on");
     }
   }
 

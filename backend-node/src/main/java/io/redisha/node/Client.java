@@ -206,7 +206,7 @@ public final class Client implements RequestParser.Sink {
 
   /**
    * The guards of redis-server's processCommand, in its order: unknown command,
-   * arity, authentication, pub/sub context, MULTI queueing; then the call.
+   * arity, authentication, pub/sub context, CLIENT PAUSE, MULTI queueing; then the call.
    */
   private void dispatch(byte[][] argv) {
     CommandSpec spec = node.commands.table().get(argv[0]);
@@ -279,10 +279,9 @@ public final class Client implements RequestParser.Sink {
   void call(CommandSpec spec, CommandHandler handler, byte[][] argv) {
     node.stats.commandsProcessed++;
     currentArgv = argv;
-    // The monitor line shows the db the command ran in... after it ran, as Redis 7.0 feeds it.
+    // MONITOR is fed after the command has run, as Redis 7.0 does: SELECT shows its new db.
     boolean feed = !node.monitors.isEmpty() && !spec.has(CommandFlag.SKIP_MONITOR) && !spec.has(CommandFlag.ADMIN);
-    boolean countReads = spec.has(CommandFlag.READONLY);
-    node.countKeyspaceReads = countReads;
+    node.countKeyspaceReads = spec.has(CommandFlag.READONLY);
     long errorsBefore = node.stats.totalErrorReplies;
     long startNs = System.nanoTime();
     try {
@@ -435,6 +434,7 @@ public final class Client implements RequestParser.Sink {
     }
     db = node.db(0);
     name = "";
+    replyMode = REPLY_ON;
     out.setProtocol(2);
     setAuthenticated(node.config.getString("requirepass").isEmpty());
   }
@@ -514,10 +514,6 @@ public final class Client implements RequestParser.Sink {
 
   public int patternCount() {
     return patterns.size();
-  }
-
-  public int watchCount() {
-    return watched.size();
   }
 
   // ---------------------------------------------------------------- helpers
