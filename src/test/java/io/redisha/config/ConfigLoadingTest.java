@@ -61,7 +61,7 @@ class ConfigLoadingTest {
     assertReason("port abc", "argument couldn't be parsed into an integer");
     assertReason("port 70000", "argument must be between 0 and 65535 inclusive");
     assertReason("protected-mode maybe", "argument must be 'yes' or 'no'");
-    assertReason("appendfsync sometimes", "argument(s) must be one of the following: always, everysec, no");
+    assertReason("appendfsync sometimes", "argument(s) must be one of the following: everysec, always, no");
     assertReason("save 900", "Invalid save parameters");
     assertReason("maxmemory lots", "argument must be a memory value");
     assertReason("port", "Bad directive or wrong number of arguments");
@@ -75,11 +75,11 @@ class ConfigLoadingTest {
 
   @Test
   void quotedValuesAndMemoryUnits() throws Exception {
-    Settings s = load("requirepass \"with space\\x41\"\nmaxmemory 2gb\nrepl-backlog-size 1mb\nproto-max-bulk-len 1k\n");
+    Settings s = load("requirepass \"with space\\x41\"\nmaxmemory 2gb\nrepl-backlog-size 1mb\nproto-max-bulk-len 2mb\n");
     assertEquals("with spaceA", s.getString("requirepass"));
     assertEquals(2L * 1024 * 1024 * 1024, s.getLong("maxmemory"));
     assertEquals(1024 * 1024, s.getLong("repl-backlog-size"));
-    assertEquals(1000, s.getLong("proto-max-bulk-len"));
+    assertEquals(2 * 1024 * 1024, s.getLong("proto-max-bulk-len"));
   }
 
   @Test

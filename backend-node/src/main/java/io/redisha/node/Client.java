@@ -48,6 +48,14 @@ public final class Client implements RequestParser.Sink {
   private long outstanding;
   long pubsubLimitSince = -1;
 
+  /** CLIENT REPLY: ON, OFF, SKIP (this command's reply is dropped), SKIP_NEXT (set by CLIENT REPLY SKIP). */
+  public static final int REPLY_ON = 0, REPLY_OFF = 1, REPLY_SKIP = 2, REPLY_SKIP_NEXT = 3;
+  public int replyMode = REPLY_ON;
+  /** CLIENT NO-EVICT: shown as flag 'e'; nothing evicts clients yet. */
+  public boolean noEvict;
+  /** The command running now (CLIENT LIST's argv-mem), null between commands. */
+  byte[][] currentArgv;
+
   // MULTI/EXEC state, managed by Transactions.
   List<Queued> multiQueue;
   boolean multiError;
@@ -131,6 +139,7 @@ public final class Client implements RequestParser.Sink {
   private void onData(Buffer data) {
     if (closed) return;
     node.stats.netInputBytes += data.length();
+    node.stats.readsProcessed++;
     lastInteractionMs = node.clock.nowMs();
     inRead = true;
     try {
@@ -145,7 +154,7 @@ public final class Client implements RequestParser.Sink {
   public void onCommand(byte[][] argv) {
     if (closed || closeAfterReply) return;
     execute(argv);
-    if (blocked != null) {
+    if (blocked != null || postponed != null) {
       // Commands pipelined behind a blocking one wait in the parser until it is served.
       parser.pause();
       socket.pause();
@@ -161,7 +170,7 @@ public final class Client implements RequestParser.Sink {
 
   /** Takes input again after a block ended or the socket drained. */
   void resumeInput() {
-    if (closed || blocked != null || socket.writeQueueFull()) return;
+    if (closed || blocked != null || postponed != null || socket.writeQueueFull()) return;
     if (parser.paused()) {
       inRead = true;
       try {
@@ -180,20 +189,57 @@ public final class Client implements RequestParser.Sink {
     resumeInput();
   }
 
+  /** Held by CLIENT PAUSE: runs when the pause ends; the commands behind it wait in the parser. */
+  byte[][] postponed;
+
+  private void postpone(byte[][] argv) {
+    postponed = argv;
+    node.postpone(this);
+  }
+
+  void endPostpone() {
+    if (postponed == null) return;
+    byte[][] argv = postponed;
+    postponed = null;
+    execute(argv);
+    resumePending();
+  }
+
+  public boolean isPostponed() {
+    return postponed != null;
+  }
+
   @Override
   public void onProtocolError(String message) {
     node.log.verbose("Protocol error (" + message + ") from client: id=" + id + " addr=" + addr);
     out.error("ERR " + message);
-    node.stats.totalErrorReplies++;
+    node.stats.countError("ERR");
     closeAfterReply = true;
     if (!inRead) flush();
   }
 
+  /** Runs one command from the client, honouring CLIENT REPLY. */
+  void execute(byte[][] argv) {
+    int before = replyMode;
+    if (before == REPLY_OFF || before == REPLY_SKIP) {
+      // CLIENT REPLY OFF|SKIP: the command runs, its reply is dropped, unless it was CLIENT REPLY ON.
+      Buffer kept = out.take();
+      dispatch(argv);
+      Buffer produced = out.take();
+      out.raw(kept);
+      if (replyMode == REPLY_ON) out.raw(produced);
+    } else {
+      dispatch(argv);
+    }
+    if (before == REPLY_SKIP && replyMode == REPLY_SKIP) replyMode = REPLY_ON;
+    if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIP;
+  }
+
   /**
    * The guards of redis-server's processCommand, in its order: unknown command,
-   * arity, authentication, pub/sub context, MULTI queueing; then the call.
+   * arity, authentication, pub/sub context, CLIENT PAUSE, MULTI queueing; then the call.
    */
-  void execute(byte[][] argv) {
+  private void dispatch(byte[][] argv) {
     CommandSpec spec = node.commands.table().get(argv[0]);
     CommandHandler handler = spec == null ? null : node.commands.handler(spec);
     if (spec == null && isSecurityAttack(argv[0])) {
@@ -203,7 +249,8 @@ public final class Client implements RequestParser.Sink {
       close();
       return;
     }
-    if (spec != null && spec.isContainer()) {
+    if (spec != null && spec.isContainer() && !(argv.length == 1 && spec.arityAccepts(1) && handler != null)) {
+      // A container runs its own handler only when called bare and its arity allows it (COMMAND).
       if (argv.length == 1) {
         rejectInQueue("ERR wrong number of arguments for '" + spec.name() + "' command");
         return;
@@ -217,6 +264,8 @@ public final class Client implements RequestParser.Sink {
       spec = sub;
       handler = node.commands.handler(sub);
     }
+    // CLIENT LIST's cmd= is what was looked up, as Redis's lastcmd: queued and rejected commands included.
+    lastCommand = spec == null || handler == null ? "NULL" : spec.name();
     if (spec == null || handler == null) {
       StringBuilder args = new StringBuilder();
       for (int i = 1; i < argv.length && args.length() < 128; i++) {
@@ -226,10 +275,12 @@ public final class Client implements RequestParser.Sink {
       return;
     }
     if (!spec.arityAccepts(argv.length)) {
+      node.stats.rejected(spec);
       rejectInQueue("ERR wrong number of arguments for '" + spec.name() + "' command");
       return;
     }
     if (!authenticated && !spec.has(CommandFlag.NO_AUTH)) {
+      node.stats.rejected(spec);
       rejectInQueue("NOAUTH Authentication required.");
       return;
     }
@@ -237,8 +288,13 @@ public final class Client implements RequestParser.Sink {
       error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
       return;
     }
+    if (node.pausedFor(this, spec)) {
+      postpone(argv);
+      return;
+    }
     if (multiQueue != null && !Transactions.runsImmediately(spec)) {
       if (spec.has(CommandFlag.NO_MULTI)) {
+        node.stats.rejected(spec);
         rejectInQueue("ERR Command not allowed inside a transaction");
         return;
       }
@@ -250,13 +306,23 @@ public final class Client implements RequestParser.Sink {
     node.blocking.serveReadyKeys();
   }
 
+  /** KEYS, SCAN and RANDOMKEY test keys for expiry without Redis counting hits or misses. */
+  private static boolean walksKeyspace(CommandSpec spec) {
+    return switch (spec.name()) {
+      case "keys", "scan", "randomkey" -> true;
+      default -> false;
+    };
+  }
+
   /** Runs a command whose guards passed (also EXEC's queued commands). */
   void call(CommandSpec spec, CommandHandler handler, byte[][] argv) {
-    if (!node.monitors.isEmpty() && !spec.has(CommandFlag.SKIP_MONITOR) && !spec.has(CommandFlag.ADMIN)) {
-      node.feedMonitors(this, argv);
-    }
-    lastCommand = spec.name();
     node.stats.commandsProcessed++;
+    currentArgv = argv;
+    // MONITOR is fed after the command has run, as Redis 7.0 does: SELECT shows its new db.
+    boolean feed = !node.monitors.isEmpty() && !spec.has(CommandFlag.SKIP_MONITOR) && !spec.has(CommandFlag.ADMIN);
+    node.countKeyspaceReads = spec.has(CommandFlag.READONLY) && !walksKeyspace(spec);
+    long errorsBefore = node.stats.totalErrorReplies;
+    long startNs = System.nanoTime();
     try {
       handler.run(this, argv);
     } catch (CommandError e) {
@@ -264,8 +330,37 @@ public final class Client implements RequestParser.Sink {
     } catch (RuntimeException e) {
       node.log.warning("Unexpected error in " + spec.name() + ": " + e);
       error("ERR internal error: " + e.getClass().getSimpleName());
+    } finally {
+      node.countKeyspaceReads = false;
+      currentArgv = null;
     }
+    node.stats.called(spec, (System.nanoTime() - startNs) / 1000, node.stats.totalErrorReplies > errorsBefore);
+    if (feed && !node.monitors.isEmpty()) node.feedMonitors(this, redacted(spec, argv));
   }
+
+  /** Passwords never reach MONITOR: AUTH's arguments and HELLO's AUTH pair read "(redacted)". */
+  private static byte[][] redacted(CommandSpec spec, byte[][] argv) {
+    if (spec.name().equals("auth")) {
+      byte[][] r = argv.clone();
+      for (int i = 1; i < r.length; i++) r[i] = REDACTED;
+      return r;
+    }
+    if (spec.name().equals("hello")) {
+      byte[][] r = null;
+      for (int i = 2; i + 2 < argv.length; i++) {
+        if (new String(argv[i], StandardCharsets.ISO_8859_1).equalsIgnoreCase("auth")) {
+          if (r == null) r = argv.clone();
+          r[i + 1] = REDACTED;
+          r[i + 2] = REDACTED;
+          i += 2;
+        }
+      }
+      return r == null ? argv : r;
+    }
+    return argv;
+  }
+
+  private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
   private static boolean allowedWhileSubscribed(CommandSpec spec) {
     return switch (spec.name()) {
@@ -287,7 +382,7 @@ public final class Client implements RequestParser.Sink {
   }
 
   public void error(String text) {
-    node.stats.totalErrorReplies++;
+    node.stats.countError(text);
     out.error(text);
   }
 
@@ -299,6 +394,7 @@ public final class Client implements RequestParser.Sink {
     if (!out.isEmpty()) {
       Buffer b = out.take();
       node.stats.netOutputBytes += b.length();
+      node.stats.writesProcessed++;
       if (isSubscribed() || monitor) {
         int len = b.length();
         outstanding += len;
@@ -380,6 +476,7 @@ public final class Client implements RequestParser.Sink {
     }
     db = node.db(0);
     name = "";
+    replyMode = REPLY_ON;
     out.setProtocol(2);
     setAuthenticated(node.config.getString("requirepass").isEmpty());
   }
@@ -399,6 +496,66 @@ public final class Client implements RequestParser.Sink {
 
   public int queryBufferBytes() {
     return parser.pendingBytes();
+  }
+
+  public long lastInteractionMs() {
+    return lastInteractionMs;
+  }
+
+  public boolean isMonitor() {
+    return monitor;
+  }
+
+  /** MONITOR: from now on this connection only receives the command feed. */
+  public void startMonitor() {
+    if (monitor) return;
+    monitor = true;
+    node.addMonitor(this);
+  }
+
+  /** A WATCHed key changed: EXEC will fail (CLIENT LIST flag 'd'). */
+  public boolean isDirtyCas() {
+    return dirtyCas;
+  }
+
+  public boolean willCloseAfterReply() {
+    return closeAfterReply;
+  }
+
+  /** Whether the queued transaction writes (EXEC waits out a CLIENT PAUSE WRITE then). */
+  boolean queueWrites() {
+    if (multiQueue == null) return false;
+    for (Queued q : multiQueue) if (q.spec().isWrite()) return true;
+    return false;
+  }
+
+  /** Commands queued by MULTI, or -1 outside a transaction (CLIENT LIST's multi=). */
+  public int queuedCommands() {
+    return multiQueue == null ? -1 : multiQueue.size();
+  }
+
+  /** Bytes of the queued commands' arguments (CLIENT LIST's multi-mem). */
+  public long queuedBytes() {
+    if (multiQueue == null) return 0;
+    long n = 0;
+    for (Queued q : multiQueue) for (byte[] a : q.argv()) n += a.length;
+    return n;
+  }
+
+  /** Bytes of the running command's arguments (CLIENT LIST's argv-mem). */
+  public long argvBytes() {
+    if (currentArgv == null) return 0;
+    long n = 0;
+    for (byte[] a : currentArgv) n += a.length;
+    return n;
+  }
+
+  public int channelCount() {
+    return channels.size();
+  }
+
+  public int patternCount() {
+    return patterns.size();
   }
 
   // ---------------------------------------------------------------- helpers

@@ -32,7 +32,11 @@ public final class Db {
   /** The live value of a key, or null; an expired key is deleted on the way. */
   public Object get(Key key) {
     Object v = dict.get(key);
-    if (v != null && !expires.isEmpty() && expireIfNeeded(key)) return null;
+    if (v != null && !expires.isEmpty() && expireIfNeeded(key)) v = null;
+    if (node.countKeyspaceReads) {
+      if (v == null) node.stats.keyspaceMisses++;
+      else node.stats.keyspaceHits++;
+    }
     return v;
   }
 

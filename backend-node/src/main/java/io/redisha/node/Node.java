@@ -49,6 +49,19 @@ public final class Node {
   /** Changes since the last save, as redis-server's server.dirty; commands add to it. */
   public long dirty;
 
+  /** Unix seconds of the last successful save (LASTSAVE); Redis counts the start as one. */
+  public long lastSaveTime = startMs / 1000;
+
+  /** The replication ID this node's history is known by (40 hex), and the previous one (INFO replication). */
+  public String replid = randomHex40();
+  public String replid2 = "0".repeat(40);
+
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the cron's expiry off (tests of lazy expiry use it). */
+  public boolean activeExpireEnabled = true;
+
+  /** Set while a READONLY command runs, so that lookups count keyspace hits and misses as Redis's lookupKeyRead. */
+  public boolean countKeyspaceReads;
+
   private Vertx vertx;
   private final List<NetServer> servers = new ArrayList<>();
   private long nextClientId = 1;
@@ -61,9 +74,7 @@ public final class Node {
     int n = config.getInt("databases");
     dbs = new Db[n];
     for (int i = 0; i < n; i++) dbs[i] = new Db(this, i);
-    byte[] id = new byte[20];
-    new SecureRandom().nextBytes(id);
-    runId = HexFormat.of().formatHex(id);
+    runId = randomHex40();
     ConnectionCommands.register(this, commands);
     ServerCommands.register(this, commands);
     StringCommands.register(this, commands);
@@ -74,6 +85,13 @@ public final class Node {
     ZSetCommands.register(this, commands);
     transactions.register(this, commands);
     pubsub.register(commands);
+  }
+
+  /** A fresh 40-hex ID, as run IDs and replication IDs are. */
+  public static String randomHex40() {
+    byte[] id = new byte[20];
+    new SecureRandom().nextBytes(id);
+    return HexFormat.of().formatHex(id);
   }
 
   public Db db(int i) {
@@ -133,8 +151,8 @@ public final class Node {
         started.fail(ar.cause());
         return;
       }
-      long period = Math.max(1, 1000 / config.getInt("hz"));
-      cronTimer = vertx.setPeriodic(period, t -> cron());
+      scheduleCron();
+      config.onChange("hz", hz -> vertx.runOnContext(x -> scheduleCron()));
       if (!vertx.isNativeTransportEnabled()) {
         log.warning("Native epoll transport unavailable (" + vertx.unavailableNativeTransportCause() + "); using NIO");
       }
@@ -216,6 +234,66 @@ public final class Node {
   void removeClient(Client c) {
     clients.remove(c.id);
     monitors.remove(c);
+    postponed.remove(c);
+  }
+
+  // ---------------------------------------------------------------- CLIENT PAUSE
+
+  /** When the current CLIENT PAUSE ends (Unix ms), 0 when none; and whether it holds all commands or only writes. */
+  private long pauseEndMs;
+  private boolean pauseAll;
+  private long pauseTimer = -1;
+  private final List<Client> postponed = new ArrayList<>();
+
+  /** Commands that Redis 7.0 treats as "may replicate" besides the write ones: they wait out a write pause too. */
+  private static final java.util.Set<String> MAY_REPLICATE = java.util.Set.of(
+      "eval", "evalsha", "fcall", "publish", "spublish", "pfcount", "wait", "script|load", "script|flush");
+
+  /**
+   * CLIENT PAUSE: as in Redis, a second pause can only lengthen the pause and widen it
+   * from WRITE to ALL. Paused clients' commands wait; PING and reads still run under WRITE.
+   */
+  public void pauseClients(long ms, boolean all) {
+    long now = clock.nowMs();
+    long end = now + Math.min(ms, Long.MAX_VALUE / 2 - now);
+    if (all) pauseAll = true;
+    if (end > pauseEndMs) {
+      pauseEndMs = end;
+      if (pauseTimer >= 0) vertx.cancelTimer(pauseTimer);
+      pauseTimer = vertx.setTimer(Math.max(1, ms), t -> {
+        pauseTimer = -1;
+        unpauseClients();
+      });
+    }
+  }
+
+  /** CLIENT UNPAUSE, or the pause's end: the held commands run, in the order their clients were held. */
+  public void unpauseClients() {
+    if (pauseTimer >= 0) vertx.cancelTimer(pauseTimer);
+    pauseTimer = -1;
+    pauseEndMs = 0;
+    pauseAll = false;
+    List<Client> held = new ArrayList<>(postponed);
+    postponed.clear();
+    for (Client c : held) c.endPostpone();
+  }
+
+  public boolean paused() {
+    return pauseEndMs != 0;
+  }
+
+  boolean pausedFor(Client c, io.redisha.command.CommandSpec spec) {
+    if (pauseEndMs == 0) return false;
+    if (pauseAll) return true;
+    return spec.isWrite() || MAY_REPLICATE.contains(spec.name()) || (spec.name().equals("exec") && c.queueWrites());
+  }
+
+  void postpone(Client c) {
+    postponed.add(c);
+  }
+
+  public int postponedClients() {
+    return postponed.size();
   }
 
   /** Stops listening, closes every client and the event loop. */
@@ -242,9 +320,17 @@ public final class Node {
 
   // ---------------------------------------------------------------- cron
 
+  /** (Re)starts the cron at the configured hz; CONFIG SET hz takes effect at once, as in Redis. */
+  private void scheduleCron() {
+    if (cronTimer >= 0) vertx.cancelTimer(cronTimer);
+    long period = Math.max(1, 1000 / config.getInt("hz"));
+    cronTimer = vertx.setPeriodic(period, t -> cron());
+  }
+
   private void cron() {
+    stats.sample(clock.nowMs());
     long budget = 1_000_000L * 25 / Math.max(1, config.getInt("hz")); // 25% of a tick, as Redis's slow cycle
-    for (Db db : dbs) db.activeExpire(budget / dbs.length + 1);
+    if (activeExpireEnabled) for (Db db : dbs) db.activeExpire(budget / dbs.length + 1);
     long timeout = config.getLong("timeout");
     if (timeout > 0) {
       long now = clock.nowMs();
@@ -264,9 +350,12 @@ public final class Node {
     return "master";
   }
 
-  /** Whether keys expire here (a replica waits for its master's DEL). */
+  /**
+   * Whether keys expire here: a replica waits for its master's DEL, and during CLIENT
+   * PAUSE nothing expires, as in Redis, so that a paused master's data stands still.
+   */
   public boolean expiresLocally() {
-    return true;
+    return pauseEndMs == 0;
   }
 
   /** Called for every key deleted by expiry; replication will propagate a DEL. */
@@ -285,6 +374,10 @@ public final class Node {
       m.reply().simple(line);
       m.flush();
     }
+  }
+
+  public boolean hasMonitors() {
+    return !monitors.isEmpty();
   }
 
   void addMonitor(Client c) {

@@ -31,26 +31,32 @@ public final class NodeConfig {
     s.integer("databases", 16, 1, Integer.MAX_VALUE, false);
     s.string("dir", System.getProperty("user.dir"), true);
     s.string("dbfilename", "dump.rdb", true);
-    s.integer("maxclients", 10000, 1, Integer.MAX_VALUE, true);
+    // Redis's range is an unsigned int; we cannot use more than an int's worth anyway.
+    s.define("maxclients", 10000L, v -> Math.min(Integer.MAX_VALUE, rangeChecked(Settings.one(v), 1, 4294967295L)),
+        String::valueOf, true);
     s.integer("timeout", 0, 0, Integer.MAX_VALUE, true);
     s.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true);
     s.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false);
     s.string("logfile", "", false);
-    s.choice("loglevel", "notice", true, "debug", "verbose", "notice", "warning", "nothing");
+    s.choice("loglevel", "notice", true, "debug", "verbose", "notice", "warning");
     s.bool("daemonize", false, false);
+    // DEBUG (DEBUG SLEEP stalls the node in tests); as Redis 7.0: no, yes or local (loopback clients only).
+    s.choice("enable-debug-command", "no", false, "no", "yes", "local");
     s.string("pidfile", "", false);
-    s.integer("hz", 10, 1, 500, true);
-    s.memory("proto-max-bulk-len", 512L * 1024 * 1024, true);
+    // Redis accepts any non-negative hz and clamps it to 1..500.
+    s.define("hz", 10L, v -> Math.max(1, Math.min(500, rangeChecked(Settings.one(v), 0, Integer.MAX_VALUE))),
+        String::valueOf, true);
+    s.define("proto-max-bulk-len", 512L * 1024 * 1024, v -> memoryAtLeast(Settings.one(v), 1024 * 1024), String::valueOf, true);
     s.memory("client-query-buffer-limit", 1024L * 1024 * 1024, true);
     s.define("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
         NodeConfig::parseOutputLimits, o -> (String) o, true);
     s.memory("maxmemory", 0, true);
     s.choice("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu", "volatile-random",
         "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
-    s.string("notify-keyspace-events", "", true);
+    s.define("notify-keyspace-events", "", v -> keyspaceEvents(Settings.one(v)), o -> (String) o, true);
 
     // Encoding thresholds: OBJECT ENCODING reports what redis-server would choose.
-    s.integer("hash-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true);
+    s.integer("hash-max-listpack-entries", 512, 0, Integer.MAX_VALUE, true);
     s.integer("hash-max-listpack-value", 64, 0, Integer.MAX_VALUE, true);
     s.integer("set-max-intset-entries", 512, 0, Integer.MAX_VALUE, true);
     s.integer("zset-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true);
@@ -66,7 +72,7 @@ public final class NodeConfig {
     // Persistence (the persistence issue implements them).
     s.define("save", "3600 1 300 100 60 10000", NodeConfig::parseSave, o -> (String) o, true);
     s.bool("appendonly", false, true);
-    s.choice("appendfsync", "everysec", true, "always", "everysec", "no");
+    s.choice("appendfsync", "everysec", true, "everysec", "always", "no");
     s.string("appendfilename", "appendonly.aof", false);
     s.string("appenddirname", "appendonlydir", false);
     s.bool("rdbcompression", true, true);
@@ -76,7 +82,8 @@ public final class NodeConfig {
     s.bool("aof-use-rdb-preamble", true, true);
 
     // Replication (the replication issue implements them).
-    s.define("replicaof", null, NodeConfig::parseReplicaOf, o -> o == null ? "" : o.toString(), true);
+    // Not settable with CONFIG SET (REPLICAOF is the command for that), as in Redis.
+    s.define("replicaof", null, NodeConfig::parseReplicaOf, o -> o == null ? "" : o.toString(), false);
     s.alias("slaveof", "replicaof");
     s.string("masterauth", "", true);
     s.string("masteruser", "", true);
@@ -91,7 +98,8 @@ public final class NodeConfig {
     s.integer("replica-announce-port", 0, 0, 65535, true);
     s.alias("slave-announce-port", "replica-announce-port");
     s.bool("replica-announced", true, true);
-    s.memory("repl-backlog-size", 1024 * 1024, true);
+    // Redis raises a smaller backlog to its minimum of 16 KiB.
+    s.define("repl-backlog-size", 1024L * 1024, v -> Math.max(16 * 1024, memoryAtLeast(Settings.one(v), 1)), String::valueOf, true);
     s.integer("repl-backlog-ttl", 3600, 0, Integer.MAX_VALUE, true);
     s.bool("repl-diskless-sync", true, true);
     s.integer("repl-diskless-sync-delay", 5, 0, Integer.MAX_VALUE, true);
@@ -109,6 +117,44 @@ public final class NodeConfig {
     // Our own: where /metrics is served (0 = off); see the metrics issue.
     s.integer("metrics-port", 0, 0, 65535, false);
     return s;
+  }
+
+  private static long rangeChecked(String s, long min, long max) {
+    long n = Settings.parseLong(s);
+    if (n < min || n > max) throw new IllegalArgumentException("argument must be between " + min + " and " + max + " inclusive");
+    return n;
+  }
+
+  private static long memoryAtLeast(String s, long min) {
+    long n = Settings.parseMemory(s);
+    if (n < min) throw new IllegalArgumentException("argument must be between " + min + " and " + Long.MAX_VALUE + " inclusive");
+    return n;
+  }
+
+  /** notify-keyspace-events: validated, and stored in Redis's canonical spelling ("KEA" reads back "AKE"). */
+  static String keyspaceEvents(String s) {
+    final String classes = "g$lshzxetmdn";
+    boolean all = false, keyspace = false, keyevent = false;
+    java.util.Set<Character> seen = new java.util.HashSet<>();
+    for (char ch : s.toCharArray()) {
+      switch (ch) {
+        case 'A' -> all = true;
+        case 'K' -> keyspace = true;
+        case 'E' -> keyevent = true;
+        default -> {
+          if (classes.indexOf(ch) < 0) throw new IllegalArgumentException("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+          seen.add(ch);
+        }
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    // 'A' covers every class except new-key events (n).
+    if (all || seen.containsAll(java.util.List.of('g', '$', 'l', 's', 'h', 'z', 'x', 'e', 't', 'm', 'd'))) out.append('A');
+    else for (char ch : "g$lshzxetmd".toCharArray()) if (seen.contains(ch)) out.append(ch);
+    if (keyspace) out.append('K');
+    if (keyevent) out.append('E');
+    if (seen.contains('n')) out.append('n');
+    return out.toString();
   }
 
   @SuppressWarnings("unchecked")

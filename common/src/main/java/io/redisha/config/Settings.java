@@ -132,17 +132,45 @@ public final class Settings {
 
   /** CONFIG SET: throws ConfigException with the reason CONFIG SET reports. */
   public void set(String name, List<String> values) {
-    Entry e = entry(name.toLowerCase(Locale.ROOT));
-    if (e == null) throw new ConfigException("Unknown option or number of arguments for CONFIG SET - '" + name + "'");
-    if (!e.mutable) throw new ConfigException("CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config");
-    Object v;
-    try {
-      v = e.parser.parse(values);
-    } catch (IllegalArgumentException ex) {
-      throw new ConfigException("CONFIG SET failed (possibly related to argument '" + name + "') - " + ex.getMessage());
+    setAll(List.of(Map.entry(name, values)));
+  }
+
+  /**
+   * CONFIG SET of several directives at once, as Redis 7.0 does it: every name is
+   * checked first (unknown, immutable, given twice), then every value is parsed, and
+   * only when all are valid are they stored and their listeners run. The first
+   * failure throws ConfigException with CONFIG SET's text and changes nothing.
+   */
+  public void setAll(List<Map.Entry<String, List<String>>> changes) {
+    List<Entry> targets = new ArrayList<>();
+    Set<String> given = new java.util.HashSet<>();
+    for (Map.Entry<String, List<String>> ch : changes) {
+      String name = ch.getKey();
+      Entry e = entry(name.toLowerCase(Locale.ROOT));
+      if (e == null) throw new ConfigException("Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+      if (!e.mutable) throw new ConfigException("CONFIG SET failed (possibly related to argument '" + name + "') - can't set immutable config");
+      // Redis catches a name given twice, not a directive given under two of its names.
+      if (!given.add(name.toLowerCase(Locale.ROOT))) throw new ConfigException("CONFIG SET failed (possibly related to argument '" + name + "') - duplicate parameter");
+      targets.add(e);
     }
-    e.value = v;
-    for (Consumer<Object> l : e.listeners) l.accept(v);
+    List<Object> parsed = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      String name = changes.get(i).getKey();
+      try {
+        parsed.add(targets.get(i).parser.parse(changes.get(i).getValue()));
+      } catch (IllegalArgumentException ex) {
+        throw new ConfigException("CONFIG SET failed (possibly related to argument '" + name + "') - " + ex.getMessage());
+      }
+    }
+    for (int i = 0; i < targets.size(); i++) targets.get(i).value = parsed.get(i);
+    for (int i = 0; i < targets.size(); i++) {
+      for (Consumer<Object> l : targets.get(i).listeners) l.accept(parsed.get(i));
+    }
+  }
+
+  /** The canonical directive names, in declaration order. */
+  public List<String> names() {
+    return List.copyOf(entries.keySet());
   }
 
   public boolean isMutable(String name) {
@@ -161,7 +189,8 @@ public final class Settings {
       String lp = p.toLowerCase(Locale.ROOT);
       Entry exact = entry(lp);
       if (exact != null && !lp.contains("*") && !lp.contains("?") && !lp.contains("[")) {
-        out.put(aliases.containsKey(lp) ? lp : exact.name, format(exact));
+        // Redis answers an exact name with the name as it was asked, case included.
+        out.put(p, format(exact));
         continue;
       }
       for (Entry e : entries.values()) {

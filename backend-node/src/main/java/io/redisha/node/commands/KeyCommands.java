@@ -73,14 +73,6 @@ public final class KeyCommands {
         }
       }
     });
-    commands.register("flushdb", (c, argv) -> {
-      if (argv.length > 2 || (argv.length == 2 && !Args.is(argv[1], "sync") && !Args.is(argv[1], "async"))) {
-        throw new CommandError(Args.SYNTAX);
-      }
-      node.dirty += c.db.size();
-      c.db.flush();
-      c.reply().ok();
-    });
     commands.register("copy", (c, argv) -> copy(node, c, argv));
     commands.register("move", (c, argv) -> move(node, c, argv));
     commands.register("swapdb", (c, argv) -> {

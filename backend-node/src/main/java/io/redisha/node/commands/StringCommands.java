@@ -132,13 +132,16 @@ public final class StringCommands {
   // ---------------------------------------------------------------- helpers
 
   /**
-   * A lookup for reading, as Redis's lookupKeyRead: it counts a keyspace hit or miss
-   * (INFO's keyspace_hits/misses), which lookups for writing do not.
+   * A lookup for reading, as Redis's lookupKeyRead: it counts a keyspace hit or miss.
+   * Db.get already counts every lookup of a read-only command (see Client.call); this
+   * adds the read lookups that write commands make (GETDEL, GETEX, SET ... GET).
    */
   static Object read(Client c, Key k) {
     Object v = c.db.get(k);
-    if (v == null) c.node.stats.keyspaceMisses++;
-    else c.node.stats.keyspaceHits++;
+    if (!c.node.countKeyspaceReads) {
+      if (v == null) c.node.stats.keyspaceMisses++;
+      else c.node.stats.keyspaceHits++;
+    }
     return v;
   }
 
