@@ -76,8 +76,7 @@ public final class ZSetCommands {
       Double cur = z.score(member);
       double score = cur == null ? incr : cur + incr;
       if (Double.isNaN(score)) throw new CommandError(NAN_SCORE);
-      boolean added = z.put(member, score);
-      if (added) z.checkEncoding(maxEntries(node), maxValue(node), argv[3].length);
+      z.add(member, score, maxEntries(node), maxValue(node));
       if (created) c.db.set(key, z);
       else c.db.modified(key);
       node.dirty++;
@@ -283,8 +282,7 @@ public final class ZSetCommands {
           nop = true;
           continue;
         }
-        z.put(member, score);
-        z.checkEncoding(maxEntries, maxValue, m.length);
+        z.add(member, score, maxEntries, maxValue);
         result = score;
         added++;
       }

@@ -171,7 +171,9 @@ final class ZSetQuery {
       out = new ArrayList<>((int) Math.min(k, 1 << 16));
       for (long i = 0; i < k; i++) out.add(z.random(rnd));
     } else if (l >= z.size()) {
+      // The whole set, which Redis 7.0 sends from the highest score down.
       out = z.range(0, z.size());
+      Collections.reverse(out);
     } else {
       int count = (int) l;
       java.util.HashSet<Key> picked = new java.util.HashSet<>();

@@ -66,11 +66,15 @@ public final class ZSetValue {
   }
 
   /**
-   * Applies Redis 7.0's listpack limits after elements were added one by one: once the
-   * set is over either limit it is reported as a skiplist for good.
+   * Adds a new member or changes a score, applying Redis 7.0's listpack limits first:
+   * a new member that would take the set over either limit makes it a skiplist for
+   * good. True if the member was new.
    */
-  public void checkEncoding(int maxEntries, int maxValue, int newMemberLen) {
-    if (!skiplist && (size() > maxEntries || newMemberLen > maxValue)) skiplist = true;
+  public boolean add(Key member, double score, int maxEntries, int maxValue) {
+    if (!skiplist && dict.get(member) == null && (size() + 1 > maxEntries || member.bytes.length > maxValue)) {
+      skiplist = true;
+    }
+    return put(member, score);
   }
 
   /**
@@ -85,6 +89,15 @@ public final class ZSetValue {
     int[] longest = {0};
     forEachNode(n -> longest[0] = Math.max(longest[0], n.member.bytes.length));
     skiplist = longest[0] > maxValue;
+    if (!skiplist) forEachNode(n -> n.score = listpackScore(n.score));
+  }
+
+  /**
+   * A listpack stores scores as text, where Redis 7.0 writes -0 as "0"; a skiplist
+   * keeps the double, so only there does -0 survive.
+   */
+  private static double listpackScore(double score) {
+    return score == 0 ? 0.0 : score;
   }
 
   public ZSetValue copy() {
@@ -104,8 +117,12 @@ public final class ZSetValue {
     return n == null ? null : n.score;
   }
 
-  /** Adds a member or changes its score; true if it was new. */
+  /**
+   * Adds a member or changes its score, ignoring the encoding limits (for sets built
+   * whole, which then call {@link #decideEncoding}); true if it was new.
+   */
   public boolean put(Key member, double score) {
+    if (!skiplist) score = listpackScore(score);
     Node n = dict.get(member);
     if (n != null) {
       if (n.score != score) {
