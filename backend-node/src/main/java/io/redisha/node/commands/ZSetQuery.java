@@ -100,7 +100,7 @@ final class ZSetQuery {
         Collections.reverse(nodes);
       }
     } else {
-      long[] r = kind == Kind.SCORE ? ZSetRange.ranks(z, smin, smax) : ZSetRange.ranks(z, lmin, lmax);
+      long[] r = kind == Kind.SCORE ? ZSetRange.ranks(z, smin, smax) : ZSetRange.ranks(z, lmin, lmax, rev);
       nodes = window(z, r[0], r[1], offset, limit, rev);
     }
 
