@@ -275,6 +275,34 @@ class SetCommandsTest {
     assertEquals(10, matched.size());
   }
 
+  /** The open-addressing table against java.util.HashSet under random adds and removes. */
+  @Test
+  void tableMatchesHashSet() {
+    java.util.Random rnd = new java.util.Random(3);
+    SetValue s = new SetValue();
+    Set<String> model = new HashSet<>();
+    for (int i = 0; i < 100_000; i++) {
+      String m = "x" + rnd.nextInt(3000);
+      byte[] b = m.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (rnd.nextInt(3) == 0) assertEquals(model.remove(m), s.remove(b));
+      else assertEquals(model.add(m), s.add(b, 512));
+      if (i % 1000 == 0) {
+        assertEquals(model.size(), s.size());
+        for (String x : model) assertEquals(true, s.contains(x.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+    }
+    Set<String> all = new HashSet<>();
+    s.forEach(b -> all.add(new String(b, java.nio.charset.StandardCharsets.UTF_8)));
+    assertEquals(model, all);
+    // Draining through random picks shrinks the table and still finds every member.
+    while (s.size() > 0) {
+      byte[] picked = s.random(rnd);
+      assertEquals(true, model.remove(new String(picked, java.nio.charset.StandardCharsets.UTF_8)));
+      assertEquals(true, s.remove(picked));
+    }
+    assertEquals(0, model.size());
+  }
+
   @Test
   void arity() throws Exception {
     d.both("SADD", "k");

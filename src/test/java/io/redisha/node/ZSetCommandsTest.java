@@ -553,6 +553,40 @@ class ZSetCommandsTest {
     sameEncoding("fuzz");
   }
 
+  /** The treap against a sorted model: ranks, rank lookups, bounds and ranges after random edits. */
+  @Test
+  void treapMatchesSortedModel() {
+    Random rnd = new Random(7);
+    ZSetValue z = new ZSetValue();
+    java.util.Map<String, Double> scores = new java.util.HashMap<>();
+    for (int i = 0; i < 50_000; i++) {
+      String m = "k" + rnd.nextInt(5000);
+      if (rnd.nextInt(4) == 0) {
+        assertEquals(scores.remove(m) != null, z.remove(Key.of(m)));
+      } else {
+        double s = rnd.nextInt(100);
+        assertEquals(!scores.containsKey(m), z.put(Key.of(m), s));
+        scores.put(m, s);
+      }
+    }
+    List<String> model = new ArrayList<>(scores.keySet());
+    model.sort((x, y) -> {
+      int c = Double.compare(scores.get(x), scores.get(y));
+      return c != 0 ? c : Key.of(x).compareTo(Key.of(y));
+    });
+    assertEquals(model.size(), z.size());
+    for (int i = 0; i < model.size(); i += 7) {
+      assertEquals(i, z.rank(Key.of(model.get(i))));
+      assertEquals(model.get(i), new String(z.byRank(i).bytes()));
+    }
+    List<ZSetValue.Node> mid = z.range(100, 200);
+    for (int i = 0; i < mid.size(); i++) assertEquals(model.get(100 + i), new String(mid.get(i).bytes()));
+    long below = model.stream().filter(m -> scores.get(m) < 50).count();
+    assertEquals(below, z.countBelowScore(50, false));
+    long atMost = model.stream().filter(m -> scores.get(m) <= 50).count();
+    assertEquals(atMost, z.countBelowScore(50, true));
+  }
+
   @Test
   void arity() throws Exception {
     d.both("ZADD", "k");

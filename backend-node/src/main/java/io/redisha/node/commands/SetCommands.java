@@ -297,9 +297,10 @@ public final class SetCommands {
   private static void randomMembers(Client c, SetValue s, long n, Random rnd) {
     ReplyWriter w = c.reply();
     if (n < 0) {
-      long k = -n;
-      w.array((int) Math.min(k, Integer.MAX_VALUE));
-      for (long i = 0; i < k; i++) w.bulk(s.random(rnd));
+      // Redis would stream billions of members; one reply cannot hold more than this.
+      int k = (int) Math.min(-n, Integer.MAX_VALUE - 8);
+      w.array(k);
+      for (int i = 0; i < k; i++) w.bulk(s.random(rnd));
       return;
     }
     if (n >= s.size()) {
