@@ -103,6 +103,16 @@ class ZSetCommandsTest {
       d.both("ZADD", z, "-0", "zero");
       d.both("ZRANGE", z, "0", "-1", "WITHSCORES");
       d.both("ZSCORE", z, "negzero");
+      // C's strtod: hexadecimal and "infinity" are scores, leading space and overflow are not.
+      for (String sc : new String[] {"0x10", "0X1p3", "-0x.8", "0x", "0x1p", " 1", "1 ", "1e1", "1d", "infinity", "-INF",
+          ".5", "5.", ".", "1e400", "-1e400", "1e-400", "1e-310", "+1", "1e", "1e+", "nan", "", "\t1"}) {
+        d.both("ZADD", z + "num", sc, "m");
+        d.both("ZSCORE", z + "num", "m");
+        d.both("ZINCRBY", z + "num", sc, "m");
+        d.both("ZCOUNT", z, sc, "+inf");
+        d.both("ZCOUNT", z, "(" + sc, "+inf");
+        d.both("ZUNION", "1", z, "WEIGHTS", sc, "WITHSCORES");
+      }
       d.both("ZINCRBY", z, "1.5", "a");
       d.both("ZINCRBY", z, "1", "brandnew");
       d.both("ZINCRBY", z, "x", "a");

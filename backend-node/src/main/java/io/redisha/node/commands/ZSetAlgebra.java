@@ -80,7 +80,7 @@ final class ZSetAlgebra {
       if (op != Op.DIFF && remaining >= n + 1 && Args.is(argv[j], "weights")) {
         j++;
         for (int i = 0; i < n; i++, j++) {
-          Double w = Args.parseDouble(argv[j]);
+          Double w = ZSetNumbers.score(argv[j]);
           if (w == null) throw new CommandError("ERR weight value is not a float");
           src[i].weight = w;
         }
@@ -146,7 +146,7 @@ final class ZSetAlgebra {
   }
 
   private static ZSetValue union(Source[] src, Aggregate agg) {
-    ZSetValue r = new ZSetValue();
+    ZSetValue r = ZSetValue.skiplist();
     for (Source s : bySize(src)) {
       s.forEach((m, score) -> {
         double v = weighted(score, s.weight);
@@ -158,7 +158,7 @@ final class ZSetAlgebra {
   }
 
   private static ZSetValue inter(Source[] src, Aggregate agg) {
-    ZSetValue r = new ZSetValue();
+    ZSetValue r = ZSetValue.skiplist();
     Source[] sorted = bySize(src);
     if (sorted[0].size() == 0) return r;
     List<Key> members = new ArrayList<>();
@@ -178,7 +178,7 @@ final class ZSetAlgebra {
   }
 
   private static ZSetValue diff(Source[] src) {
-    ZSetValue r = new ZSetValue();
+    ZSetValue r = ZSetValue.skiplist();
     src[0].forEach((m, score) -> {
       for (int i = 1; i < src.length; i++) {
         if (src[i].score(m) != null) return;

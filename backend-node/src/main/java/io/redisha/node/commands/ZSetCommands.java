@@ -68,7 +68,7 @@ public final class ZSetCommands {
 
     commands.register("zincrby", (c, argv) -> {
       Key key = new Key(argv[1]);
-      double incr = Args.toDouble(argv[2]);
+      double incr = score(argv[2]);
       ZSetValue z = lookup(c, key);
       boolean created = z == null;
       if (created) z = new ZSetValue();
@@ -188,6 +188,13 @@ public final class ZSetCommands {
     ZSetPop.register(node, commands);
   }
 
+  /** A score argument (ZADD, ZINCRBY) as Redis's getDoubleFromObject reads it. */
+  static double score(byte[] arg) {
+    Double d = ZSetNumbers.score(arg);
+    if (d == null) throw new CommandError(Args.NOT_FLOAT);
+    return d;
+  }
+
   private static void rank(Client c, byte[][] argv, boolean rev) {
     ZSetValue z = lookup(c, new Key(argv[1]));
     long r = z == null ? -1 : z.rank(new Key(argv[2]));
@@ -234,7 +241,7 @@ public final class ZSetCommands {
     }
     if (incr && elements > 1) throw new CommandError("ERR INCR option supports a single increment-element pair");
     double[] scores = new double[elements];
-    for (int j = 0; j < elements; j++) scores[j] = Args.toDouble(argv[i + 2 * j]);
+    for (int j = 0; j < elements; j++) scores[j] = score(argv[i + 2 * j]);
 
     Key key = new Key(argv[1]);
     ZSetValue z = lookup(c, key);

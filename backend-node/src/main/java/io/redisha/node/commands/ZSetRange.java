@@ -24,16 +24,8 @@ final class ZSetRange {
 
   static ScoreBound score(byte[] b) {
     boolean excl = b.length > 0 && b[0] == '(';
-    byte[] num = excl ? Arrays.copyOfRange(b, 1, b.length) : b;
-    double v;
-    if (num.length == 0) {
-      // strtod of "" consumes nothing and returns 0, which Redis then accepts.
-      v = 0;
-    } else {
-      Double d = Args.parseDouble(num);
-      if (d == null) throw new CommandError(NOT_FLOAT_RANGE);
-      v = d;
-    }
+    Double v = ZSetNumbers.bound(b, excl ? 1 : 0);
+    if (v == null || v.isNaN()) throw new CommandError(NOT_FLOAT_RANGE);
     return new ScoreBound(v, excl);
   }
 

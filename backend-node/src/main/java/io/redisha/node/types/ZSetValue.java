@@ -57,6 +57,16 @@ public final class ZSetValue {
     dict = new SetValue.Table<>(MEMBER, 1);
   }
 
+  /**
+   * An empty set in the skiplist encoding, as Redis builds the results of ZUNION and
+   * friends (they keep -0 scores until a STORE converts them).
+   */
+  public static ZSetValue skiplist() {
+    ZSetValue z = new ZSetValue();
+    z.skiplist = true;
+    return z;
+  }
+
   public String encoding() {
     return skiplist ? "skiplist" : "listpack";
   }
