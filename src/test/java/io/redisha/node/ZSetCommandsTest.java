@@ -421,6 +421,11 @@ class ZSetCommandsTest {
       d.both("BZPOPMIN", z, "0.01");
       d.both("BZMPOP", "0.01", "1", z, "MIN");
       d.both("BZPOPMIN", z, "-1");
+      for (String t : new String[] {"inf", "-inf", "-0x1", " 1", "1 ", "1e400", "9223372036854775807", "0.0001", "1e-400",
+          "0x1p-20", "nan", ""}) {
+        d.both("BZPOPMIN", z, t);
+        d.both("BZMPOP", t, "1", z, "MIN");
+      }
       d.both("BZPOPMIN", z, "x");
       d.both("BZMPOP", "x", "1", z, "MIN");
       d.both("BZMPOP", "0", "0", z, "MIN");

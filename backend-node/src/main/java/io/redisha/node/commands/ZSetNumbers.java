@@ -39,6 +39,31 @@ final class ZSetNumbers {
     return parse(rest, false);
   }
 
+  /**
+   * A blocking timeout in seconds as Redis 7.0 reads it (strtold, no leading space),
+   * in whole ms rounded up; 0 means forever. Redis converts to a 64-bit integer
+   * unchecked, so anything too big for one comes out negative, and says so.
+   */
+  static long timeoutMs(byte[] b) {
+    if (b.length == 0 || isSpace(b[0])) throw new io.redisha.node.Client.CommandError("ERR timeout is not a float or out of range");
+    Double secs = parse(b, false);
+    if (secs == null) throw new io.redisha.node.Client.CommandError("ERR timeout is not a float or out of range");
+    // A long double holds what underflows a double: such a timeout is still positive.
+    if (secs == 0 && b[0] != '-' && nonZeroDigit(b)) return 1;
+    double ms = Math.ceil(secs * 1000.0);
+    if (!(ms > -1) || ms >= 0x1p63) throw new io.redisha.node.Client.CommandError("ERR timeout is negative");
+    // Beyond a few decades the wait is forever in practice; spare the timer wheel.
+    return ms > 1e12 ? 0 : (long) ms;
+  }
+
+  private static boolean nonZeroDigit(byte[] b) {
+    for (byte c : b) {
+      if (c == 'e' || c == 'E' || c == 'p' || c == 'P') return false;
+      if (c >= '1' && c <= '9') return true;
+    }
+    return false;
+  }
+
   private static boolean isSpace(byte c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
   }

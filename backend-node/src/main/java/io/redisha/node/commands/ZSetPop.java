@@ -33,14 +33,8 @@ final class ZSetPop {
     commands.register("bzmpop", (c, argv) -> mpop(node, c, argv, 2, timeout(argv[1])));
   }
 
-  /** A blocking timeout in seconds as Redis reads it, in ms; 0 is forever. */
   static long timeout(byte[] arg) {
-    Double secs = Args.parseDouble(arg);
-    if (secs == null) throw new CommandError("ERR timeout is not a float or out of range");
-    // Redis truncates to whole ms, so a tiny negative timeout becomes 0 (forever).
-    long ms = (long) (secs * 1000.0);
-    if (ms < 0) throw new CommandError("ERR timeout is negative");
-    return ms;
+    return ZSetNumbers.timeoutMs(arg);
   }
 
   private static void zpop(Node node, Client c, byte[][] argv, boolean max) {
