@@ -225,6 +225,21 @@ class ZSetCommandsTest {
         d.both("ZREVRANGEBYLEX", z, r[1], r[0], "LIMIT", "1", "2");
         d.both("ZLEXCOUNT", z, r[0], r[1]);
       }
+      // The same ranges over a set big enough to be a skiplist.
+      String big = p + "biglex";
+      List<String> add = new ArrayList<>(List.of("ZADD", big));
+      for (String m : new String[] {"", "a", "ab", "b", "bb", "c", "ca", "d", "da", "e", "f", "g", "h", "\u00ff"}) {
+        add.addAll(List.of("0", m));
+      }
+      d.both(add.toArray(String[]::new));
+      sameEncoding(big);
+      for (String[] r : lex) {
+        d.both("ZRANGE", big, r[0], r[1], "BYLEX");
+        d.both("ZRANGE", big, r[1], r[0], "BYLEX", "REV", "LIMIT", "1", "3");
+        d.both("ZLEXCOUNT", big, r[0], r[1]);
+      }
+      d.both("ZREMRANGEBYLEX", big, "(b", "[d");
+      d.both("ZRANGE", big, "0", "-1");
       // Mixed scores: undefined by the docs, but a small (listpack) set answers predictably.
       String mixed = p + "mixed";
       d.both("ZADD", mixed, "1", "d", "2", "a", "3", "c", "0", "b", "5", "e");
@@ -365,6 +380,12 @@ class ZSetCommandsTest {
       d.both("ZUNION", "2", p + "inf", p + "inf", "WEIGHTS", "1", "-1", "WITHSCORES");
       d.both("ZUNION", "1", p + "inf", "WEIGHTS", "0", "WITHSCORES");
       d.both("ZINTER", "2", p + "inf", a, "WITHSCORES");
+      d.both("ZADD", p + "inf2", "5", "x", "6", "y");
+      for (String agg : new String[] {"SUM", "MIN", "MAX"}) {
+        d.both("ZINTER", "2", p + "inf2", p + "inf", "WEIGHTS", "1", "0", "AGGREGATE", agg, "WITHSCORES");
+        d.both("ZINTER", "2", p + "inf", p + "inf2", "WEIGHTS", "0", "1", "AGGREGATE", agg, "WITHSCORES");
+        d.both("ZUNION", "2", p + "inf2", p + "inf", "WEIGHTS", "1", "0", "AGGREGATE", agg, "WITHSCORES");
+      }
       d.both("ZDIFF", "2", a, b);
       d.both("ZDIFF", "2", a, b, "WITHSCORES");
       d.both("ZDIFF", "2", a, s, "WITHSCORES");

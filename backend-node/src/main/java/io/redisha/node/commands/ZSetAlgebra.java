@@ -168,7 +168,8 @@ final class ZSetAlgebra {
       for (int i = 1; i < sorted.length; i++) {
         Double other = sorted[i].score(m);
         if (other == null) return;
-        acc = aggregate(agg, acc, weighted(other, sorted[i].weight));
+        // Only the first input's product is cleaned of NaN; MIN and MAX then ignore a NaN.
+        acc = aggregate(agg, acc, other * sorted[i].weight);
       }
       members.add(m);
       scores.add(acc);
