@@ -304,6 +304,22 @@ class SetCommandsTest {
   }
 
   @Test
+  void copyIsIndependentAndKeepsTheEncoding() {
+    SetValue ints = new SetValue();
+    ints.add("1".getBytes(), 512);
+    SetValue intsCopy = ints.copy();
+    intsCopy.add("2".getBytes(), 512);
+    assertEquals(1, ints.size());
+    assertEquals("intset", intsCopy.encoding());
+    SetValue table = new SetValue();
+    table.add("a".getBytes(), 512);
+    SetValue tableCopy = table.copy();
+    tableCopy.remove("a".getBytes());
+    assertEquals(true, table.contains("a".getBytes()));
+    assertEquals("hashtable", tableCopy.encoding());
+  }
+
+  @Test
   void arity() throws Exception {
     d.both("SADD", "k");
     d.both("SMEMBERS");

@@ -624,6 +624,22 @@ class ZSetCommandsTest {
   }
 
   @Test
+  void copyIsIndependentAndKeepsTheEncoding() {
+    ZSetValue z = ZSetValue.skiplist();
+    z.put(Key.of("a"), -0.0);
+    z.put(Key.of("b"), 2);
+    ZSetValue c = z.copy();
+    assertEquals("skiplist", c.encoding());
+    assertEquals("-0.0", c.score(Key.of("a")).toString());
+    c.remove(Key.of("b"));
+    assertEquals(2, z.size());
+    assertEquals(1, c.size());
+    ZSetValue small = new ZSetValue();
+    small.add(Key.of("x"), 1, 128, 64);
+    assertEquals("listpack", small.copy().encoding());
+  }
+
+  @Test
   void arity() throws Exception {
     d.both("ZADD", "k");
     d.both("ZRANGE", "k", "0");

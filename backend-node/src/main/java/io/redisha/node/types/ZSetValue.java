@@ -112,8 +112,9 @@ public final class ZSetValue {
 
   public ZSetValue copy() {
     ZSetValue z = new ZSetValue();
-    forEachNode(n -> z.put(new Key(n.member.bytes), n.score));
     z.skiplist = skiplist;
+    // Keys are immutable, so the copy can share them.
+    forEachNode(n -> z.put(n.member, n.score));
     return z;
   }
 
