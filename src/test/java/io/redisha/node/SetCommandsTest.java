@@ -303,6 +303,23 @@ class SetCommandsTest {
     assertEquals(0, model.size());
   }
 
+  /** SCAN's promise: members present throughout are returned, even as the table grows and shrinks. */
+  @Test
+  void scanSurvivesResizing() {
+    SetValue s = new SetValue();
+    for (int i = 0; i < 1000; i++) s.add(("p" + i).getBytes(), 0);
+    Set<String> seen = new HashSet<>();
+    long cursor = 0;
+    int step = 0;
+    do {
+      cursor = s.scan(cursor, 10, b -> seen.add(new String(b)));
+      step++;
+      if (step % 20 == 5) for (int i = 0; i < 3000; i++) s.add(("t" + step + "_" + i).getBytes(), 0);
+      if (step % 20 == 15) for (int i = 0; i < 3000; i++) s.remove(("t" + (step - 10) + "_" + i).getBytes());
+    } while (cursor != 0);
+    for (int i = 0; i < 1000; i++) assertEquals(true, seen.contains("p" + i), "p" + i);
+  }
+
   @Test
   void copyIsIndependentAndKeepsTheEncoding() {
     SetValue ints = new SetValue();

@@ -114,10 +114,9 @@ public final class SetValue {
   }
 
   /**
-   * One SSCAN step from {@code cursor}: the members of a few slots go to {@code out}
+   * One SSCAN step from {@code cursor}: the members of a few buckets go to {@code out}
    * and the next cursor comes back (0 when done). An intset goes out whole, as in
-   * Redis. The cursor is a slot index, so a table that is resized between calls may
-   * repeat or skip members; SSCAN's own guarantees are weaker than KEYS' anyway.
+   * Redis.
    */
   public long scan(long cursor, int count, Consumer<byte[]> out) {
     if (table == null) {
@@ -270,21 +269,34 @@ public final class SetValue {
       for (Object e : slots) if (e != null) action.accept((E) e);
     }
 
-    /** Visits the entries of about count non-empty slots from cursor; returns the next cursor or 0. */
+    /**
+     * Visits the entries of a few home buckets, starting at cursor, and returns the next
+     * cursor (0 when done). Buckets go in Redis's reverse-binary order, so an entry
+     * present for the whole scan is returned even if the table grows or shrinks in
+     * between. With linear probing the entries of bucket b are those in the run of
+     * occupied slots from b on whose hash maps to b.
+     */
     @SuppressWarnings("unchecked")
     public long scan(long cursor, int count, Consumer<E> action) {
-      int i = cursor < 0 || cursor >= slots.length ? slots.length : (int) cursor;
-      int seen = 0;
-      // Like Redis, bound the empty slots visited as well, so a sparse table answers fast.
-      int budget = Math.max(count, 1) * 10;
-      while (i < slots.length && seen < count && budget-- > 0) {
-        Object e = slots[i++];
-        if (e != null) {
-          action.accept((E) e);
-          seen++;
+      int mask = slots.length - 1;
+      long v = cursor;
+      int emitted = 0;
+      int buckets = 0;
+      do {
+        int b = (int) (v & mask);
+        for (int i = b; slots[i] != null; i = (i + 1) & mask) {
+          E e = (E) slots[i];
+          if ((spread(keyOf.apply(e).hashCode()) & mask) == b) {
+            action.accept(e);
+            emitted++;
+          }
         }
-      }
-      return i >= slots.length ? 0 : i;
+        v |= ~(long) mask;
+        v = Long.reverse(Long.reverse(v) + 1);
+        buckets++;
+        // Like Redis, bound the empty buckets visited too, so a sparse table answers fast.
+      } while (v != 0 && emitted < count && buckets < count * 10L);
+      return v;
     }
   }
 }
