@@ -130,7 +130,7 @@ final class ZSetQuery {
     if (nodes.isEmpty()) {
       c.db.delete(dst);
     } else {
-      ZSetValue out = new ZSetValue();
+      ZSetValue out = ZSetValue.skiplist();
       for (ZSetValue.Node n : nodes) out.put(n.member, n.score());
       out.decideEncoding(ZSetCommands.maxEntries(node), ZSetCommands.maxValue(node));
       c.db.set(dst, out);

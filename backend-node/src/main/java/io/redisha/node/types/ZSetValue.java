@@ -11,16 +11,17 @@ import java.util.function.Function;
 /**
  * A sorted set: members ordered by score, then by their bytes (unsigned, as memcmp).
  *
- * <p>Two structures share one node per member: a hash table from member to node for
- * ZSCORE-style lookups, and a treap (a randomised balanced binary tree) whose nodes
- * count their subtree, so rank lookups, rank ranges and score or lex bounds are all
- * O(log n). A treap node is smaller than a skiplist node with its span arrays, and its
- * code is short.
+ * <p>The members live in a treap (a randomised balanced binary tree) whose nodes count
+ * their subtree, so rank lookups, rank ranges and score or lex bounds are all O(log n).
+ * A treap node is smaller than a skiplist node with its span arrays, and its code is
+ * short.
  *
  * <p>The encoding OBJECT ENCODING reports follows redis-server 7.0: "listpack" while
  * the set is small (zset-max-listpack-entries, zset-max-listpack-value), "skiplist"
- * once it outgrew that; like Redis it never goes back. The representation is the same
- * either way: only the name differs.
+ * once it outgrew that; like Redis it never goes back. As in Redis, only the skiplist
+ * form has a hash table from member to node: a small set finds a member by walking
+ * its few nodes, which saves the table's memory on the many small sets a keyspace
+ * usually holds.
  */
 public final class ZSetValue {
 
@@ -49,13 +50,12 @@ public final class ZSetValue {
 
   private static final Function<Node, Key> MEMBER = n -> n.member;
 
-  private final SetValue.Table<Node> dict;
+  /** Member to node; only in the skiplist encoding, null while a listpack. */
+  private SetValue.Table<Node> dict;
   private Node root;
   private boolean skiplist;
 
-  public ZSetValue() {
-    dict = new SetValue.Table<>(MEMBER, 1);
-  }
+  public ZSetValue() {}
 
   /**
    * An empty set in the skiplist encoding, as Redis builds the results of ZUNION and
@@ -63,8 +63,38 @@ public final class ZSetValue {
    */
   public static ZSetValue skiplist() {
     ZSetValue z = new ZSetValue();
-    z.skiplist = true;
+    z.toSkiplist();
     return z;
+  }
+
+  private void toSkiplist() {
+    skiplist = true;
+    if (dict == null) {
+      SetValue.Table<Node> t = new SetValue.Table<>(MEMBER, size() + 1);
+      forEachNode(t::put);
+      dict = t;
+    }
+  }
+
+  private void toListpack() {
+    skiplist = false;
+    dict = null;
+    forEachNode(n -> n.score = listpackScore(n.score));
+  }
+
+  /** The node of a member: by the table, or in a listpack by walking the nodes. */
+  private Node find(Key member) {
+    return dict != null ? dict.get(member) : walkFind(root, member);
+  }
+
+  private static Node walkFind(Node x, Key member) {
+    while (x != null) {
+      Node f = walkFind(x.left, member);
+      if (f != null) return f;
+      if (x.member.equals(member)) return x;
+      x = x.right;
+    }
+    return null;
   }
 
   public String encoding() {
@@ -72,7 +102,7 @@ public final class ZSetValue {
   }
 
   public int size() {
-    return dict.size();
+    return size(root);
   }
 
   /**
@@ -81,8 +111,8 @@ public final class ZSetValue {
    * good. True if the member was new.
    */
   public boolean add(Key member, double score, int maxEntries, int maxValue) {
-    if (!skiplist && dict.get(member) == null && (size() + 1 > maxEntries || member.bytes.length > maxValue)) {
-      skiplist = true;
+    if (!skiplist && (size() + 1 > maxEntries || member.bytes.length > maxValue) && find(member) == null) {
+      toSkiplist();
     }
     return put(member, score);
   }
@@ -93,13 +123,13 @@ public final class ZSetValue {
    */
   public void decideEncoding(int maxEntries, int maxValue) {
     if (size() > maxEntries) {
-      skiplist = true;
+      toSkiplist();
       return;
     }
     int[] longest = {0};
     forEachNode(n -> longest[0] = Math.max(longest[0], n.member.bytes.length));
-    skiplist = longest[0] > maxValue;
-    if (!skiplist) forEachNode(n -> n.score = listpackScore(n.score));
+    if (longest[0] > maxValue) toSkiplist();
+    else toListpack();
   }
 
   /**
@@ -111,20 +141,24 @@ public final class ZSetValue {
   }
 
   public ZSetValue copy() {
-    ZSetValue z = new ZSetValue();
-    z.skiplist = skiplist;
+    // Built with a table for fast lookups, then dropped to this set's encoding.
+    ZSetValue z = skiplist();
     // Keys are immutable, so the copy can share them.
     forEachNode(n -> z.put(n.member, n.score));
+    if (!skiplist) {
+      z.skiplist = false;
+      z.dict = null;
+    }
     return z;
   }
 
   public Node get(Key member) {
-    return dict.get(member);
+    return find(member);
   }
 
   /** The score of a member, or null. */
   public Double score(Key member) {
-    Node n = dict.get(member);
+    Node n = find(member);
     return n == null ? null : n.score;
   }
 
@@ -134,7 +168,7 @@ public final class ZSetValue {
    */
   public boolean put(Key member, double score) {
     if (!skiplist) score = listpackScore(score);
-    Node n = dict.get(member);
+    Node n = find(member);
     if (n != null) {
       if (n.score != score) {
         root = delete(root, n);
@@ -146,13 +180,13 @@ public final class ZSetValue {
       return false;
     }
     n = new Node(member, score);
-    dict.put(n);
+    if (dict != null) dict.put(n);
     root = insert(root, n);
     return true;
   }
 
   public boolean remove(Key member) {
-    Node n = dict.remove(member);
+    Node n = dict != null ? dict.remove(member) : find(member);
     if (n == null) return false;
     root = delete(root, n);
     return true;
@@ -160,7 +194,7 @@ public final class ZSetValue {
 
   /** 0-based rank in ascending order, or -1 if the member is absent. */
   public long rank(Key member) {
-    Node n = dict.get(member);
+    Node n = find(member);
     if (n == null) return -1;
     long r = 0;
     Node x = root;
@@ -261,7 +295,7 @@ public final class ZSetValue {
   }
 
   public Node random(Random rnd) {
-    return dict.random(rnd);
+    return dict != null ? dict.random(rnd) : byRank(rnd.nextInt(size()));
   }
 
   /** One ZSCAN step over the hash table; see {@link SetValue#scan}. Small sets go out whole. */
