@@ -386,6 +386,14 @@ class ZSetCommandsTest {
         d.both("ZINTER", "2", p + "inf", p + "inf2", "WEIGHTS", "0", "1", "AGGREGATE", agg, "WITHSCORES");
         d.both("ZUNION", "2", p + "inf2", p + "inf", "WEIGHTS", "1", "0", "AGGREGATE", agg, "WITHSCORES");
       }
+      for (String[] args : new String[][] {{"2", a, b}, {"2", a, b, "LIMIT", "1"}, {"2", a, b, "LIMIT", "0"}, {"2", a, s},
+          {"0", a}, {"x", a}, {"-1", a}, {"3", a, b}, {"2", a, b, "LIMIT", "-1"}, {"2", a, b, "LIMIT", "x"},
+          {"2", a, b, "LIMIT"}, {"2", a, b, "WEIGHTS", "1", "2"}, {"2", a, b, "WITHSCORES"}, {"2", a, str},
+          {"2", p + "none", str}, {"1", p + "none"}, {"2", a, b, "AGGREGATE", "SUM"}, {"1", a, "LIMIT", "1", "LIMIT", "2"}}) {
+        List<String> cmd = new ArrayList<>(List.of("ZINTERCARD"));
+        cmd.addAll(List.of(args));
+        d.both(cmd.toArray(String[]::new));
+      }
       d.both("ZDIFF", "2", a, b);
       d.both("ZDIFF", "2", a, b, "WITHSCORES");
       d.both("ZDIFF", "2", a, s, "WITHSCORES");

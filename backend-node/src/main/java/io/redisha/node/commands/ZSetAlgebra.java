@@ -19,7 +19,8 @@ import java.util.List;
 final class ZSetAlgebra {
   private ZSetAlgebra() {}
 
-  private enum Op { UNION, INTER, DIFF }
+  /** INTERCARD is ZINTERCARD: an intersection that only counts, and takes LIMIT instead of WEIGHTS. */
+  private enum Op { UNION, INTER, DIFF, INTERCARD }
 
   private enum Aggregate { SUM, MIN, MAX }
 
@@ -53,6 +54,7 @@ final class ZSetAlgebra {
     commands.register("zunionstore", (c, argv) -> run(node, c, argv, 2, new Key(argv[1]), Op.UNION));
     commands.register("zinterstore", (c, argv) -> run(node, c, argv, 2, new Key(argv[1]), Op.INTER));
     commands.register("zdiffstore", (c, argv) -> run(node, c, argv, 2, new Key(argv[1]), Op.DIFF));
+    commands.register("zintercard", (c, argv) -> run(node, c, argv, 1, null, Op.INTERCARD));
   }
 
   private static void run(Node node, Client c, byte[][] argv, int numkeysIdx, Key dst, Op op) {
@@ -75,23 +77,30 @@ final class ZSetAlgebra {
     }
     Aggregate agg = Aggregate.SUM;
     boolean withScores = false;
+    long limit = 0;
+    boolean algebra = op == Op.UNION || op == Op.INTER;
     while (j < argv.length) {
       int remaining = argv.length - j;
-      if (op != Op.DIFF && remaining >= n + 1 && Args.is(argv[j], "weights")) {
+      if (op == Op.INTERCARD && remaining >= 2 && Args.is(argv[j], "limit")) {
+        Long l = Args.parseLong(argv[j + 1]);
+        if (l == null || l < 0) throw new CommandError("ERR LIMIT can't be negative");
+        limit = l;
+        j += 2;
+      } else if (algebra && remaining >= n + 1 && Args.is(argv[j], "weights")) {
         j++;
         for (int i = 0; i < n; i++, j++) {
           Double w = ZSetNumbers.score(argv[j]);
           if (w == null) throw new CommandError("ERR weight value is not a float");
           src[i].weight = w;
         }
-      } else if (op != Op.DIFF && remaining >= 2 && Args.is(argv[j], "aggregate")) {
+      } else if (algebra && remaining >= 2 && Args.is(argv[j], "aggregate")) {
         j++;
         if (Args.is(argv[j], "sum")) agg = Aggregate.SUM;
         else if (Args.is(argv[j], "min")) agg = Aggregate.MIN;
         else if (Args.is(argv[j], "max")) agg = Aggregate.MAX;
         else throw new CommandError(Args.SYNTAX);
         j++;
-      } else if (dst == null && Args.is(argv[j], "withscores")) {
+      } else if (dst == null && op != Op.INTERCARD && Args.is(argv[j], "withscores")) {
         j++;
         withScores = true;
       } else {
@@ -99,10 +108,14 @@ final class ZSetAlgebra {
       }
     }
 
+    if (op == Op.INTERCARD) {
+      c.reply().integer(interCard(src, limit));
+      return;
+    }
     ZSetValue result = switch (op) {
       case UNION -> union(src, agg);
       case INTER -> inter(src, agg);
-      case DIFF -> diff(src);
+      default -> diff(src);
     };
 
     if (dst == null) {
@@ -176,6 +189,20 @@ final class ZSetAlgebra {
     });
     for (int i = 0; i < members.size(); i++) r.put(members.get(i), scores.get(i));
     return r;
+  }
+
+  /** How many members all inputs share, counting no further than limit (0: no limit). */
+  private static long interCard(Source[] src, long limit) {
+    Source[] sorted = bySize(src);
+    long[] count = {0};
+    sorted[0].forEach((m, score) -> {
+      if (limit > 0 && count[0] >= limit) return;
+      for (int i = 1; i < sorted.length; i++) {
+        if (sorted[i].score(m) == null) return;
+      }
+      count[0]++;
+    });
+    return count[0];
   }
 
   private static ZSetValue diff(Source[] src) {
