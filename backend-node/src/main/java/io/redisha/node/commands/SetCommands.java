@@ -3,7 +3,6 @@ package io.redisha.node.commands;
 import io.redisha.node.Client;
 import io.redisha.node.Client.CommandError;
 import io.redisha.node.Commands;
-import io.redisha.node.Db;
 import io.redisha.node.Key;
 import io.redisha.node.Node;
 import io.redisha.node.types.SetValue;

@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sorted-set commands with redis-server 7.0's replies and errors. Range queries
- * live in {@link ZSetRange}, the set algebra in {@link ZSetAlgebra}, the pops and
+ * The sorted-set commands with redis-server 7.0's replies and errors. The ZRANGE
+ * family and ZRANDMEMBER live in {@link ZSetQuery} (bounds in {@link ZSetRange}, number
+ * parsing in {@link ZSetNumbers}), the set algebra in {@link ZSetAlgebra}, the pops and
  * their blocking forms in {@link ZSetPop}.
  */
 public final class ZSetCommands {
