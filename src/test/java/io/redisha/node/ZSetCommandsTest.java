@@ -653,6 +653,29 @@ class ZSetCommandsTest {
     assertEquals("listpack", small.copy().encoding());
   }
 
+  /** WATCH sees exactly the changes Redis signals: real changes, not no-op writes. */
+  @Test
+  void watchSeesRealChangesOnly() throws Exception {
+    String[][] writes = {
+        {"ZADD", "w", "1", "a"}, {"ZADD", "w", "5", "a"}, {"ZADD", "w", "NX", "9", "a"}, {"ZINCRBY", "w", "1", "a"},
+        {"ZREM", "w", "nope"}, {"ZREM", "w", "b"}, {"ZPOPMIN", "w", "0"}, {"ZPOPMIN", "w"},
+        {"ZREMRANGEBYSCORE", "w", "100", "200"}, {"ZUNIONSTORE", "w", "1", "w"}, {"ZRANGESTORE", "w", "w", "0", "-1"},
+        {"SADD", "w2", "1"}, {"SADD", "w2", "1"}, {"SREM", "w2", "9"}, {"SPOP", "w2", "0"}, {"SMOVE", "w2", "w3", "x"},
+        {"SINTERSTORE", "w4", "nokey"}};
+    try (RespClient ours = d.ours.client(); RespClient theirs = d.theirs.client()) {
+      d.both("ZADD", "w", "1", "a", "2", "b", "3", "c");
+      d.both("SADD", "w2", "1", "2", "x");
+      for (String[] w : writes) {
+        d.both("WATCH", w[1]);
+        ours.call(w);
+        theirs.call(w);
+        d.both("MULTI");
+        d.both("PING");
+        assertEquals(d.b.call("EXEC"), d.a.call("EXEC"), "EXEC after " + String.join(" ", w));
+      }
+    }
+  }
+
   @Test
   void arity() throws Exception {
     d.both("ZADD", "k");
