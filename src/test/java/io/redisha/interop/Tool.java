@@ -37,6 +37,8 @@ final class Tool {
   static Result run(long timeoutSeconds, byte[] stdin, Path stdinFile, String... cmd) {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd);
+      // redis-cli would otherwise take a password from the environment of whoever runs the tests.
+      pb.environment().remove("REDISCLI_AUTH");
       if (stdinFile != null) pb.redirectInput(stdinFile.toFile());
       Process p = pb.start();
       CompletableFuture<byte[]> out = drain(p.getInputStream());
