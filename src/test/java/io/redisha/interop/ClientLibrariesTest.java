@@ -3,7 +3,6 @@ package io.redisha.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.redisha.interop.ClientSession.Kind;
-import io.redisha.testing.Differential;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,11 +31,11 @@ class ClientLibrariesTest {
     return Stream.of(JedisSession.KIND, LettuceSession.KIND, VertxSession.KIND);
   }
 
-  Differential d;
+  ServerPair d;
 
   @BeforeEach
   void start() throws Exception {
-    d = new Differential();
+    d = new ServerPair();
   }
 
   @AfterEach
@@ -125,8 +124,8 @@ class ClientLibrariesTest {
   }
 
   void compare(Kind kind, String password, Scenario sc) throws Exception {
-    List<String> theirs = runOn(kind, d.theirs.port, password, sc);
-    List<String> ours = runOn(kind, d.ours.port(), password, sc);
+    List<String> theirs = runOn(kind, d.theirs(), password, sc);
+    List<String> ours = runOn(kind, d.ours(), password, sc);
     if (Boolean.getBoolean("interop.verbose")) System.out.println(kind + "\n" + String.join("\n", theirs));
     assertEquals(String.join("\n", theirs), String.join("\n", ours),
         () -> kind + ": results differ (expected = redis-server, actual = ours)");
@@ -208,7 +207,7 @@ class ClientLibrariesTest {
   @MethodSource("libs")
   void authWithRequirepass(Kind kind) throws Exception {
     d.close();
-    d = new Differential("--requirepass", "s3cret");
+    d = new ServerPair("--requirepass", "s3cret");
     compare(kind, "s3cret", (s, c) -> {
       c.t.step("PING", s::ping);
       c.t.step("SET", () -> s.set("k", "v"));
@@ -223,7 +222,7 @@ class ClientLibrariesTest {
   @MethodSource("libs")
   void authRefusedWithoutOrWithWrongPassword(Kind kind) throws Exception {
     d.close();
-    d = new Differential("--requirepass", "s3cret");
+    d = new ServerPair("--requirepass", "s3cret");
     compare(kind, "s3cret", (s, c) -> {
       c.t.step("no password: connect and GET", () -> {
         try (ClientSession anon = c.kind.open(c.port, null, 0)) {

@@ -3,7 +3,6 @@ package io.redisha.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redisha.testing.TestNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,16 +47,16 @@ class RedisBenchmarkTest {
 
   static final Pattern RESULT = Pattern.compile("^(.+): ([0-9]+(?:\\.[0-9]+)?) requests per second.*$");
 
-  static TestNode node;
+  static ServerPair servers;
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start();
+    servers = new ServerPair();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    node.close();
+    servers.close();
   }
 
   /** Titles with a requests-per-second figure; the progress lines redis-benchmark redraws with \r are skipped. */
@@ -80,7 +79,7 @@ class RedisBenchmarkTest {
   }
 
   static void runsClean(String tests) {
-    Tool.Result r = Tool.run(300, null, Tool.cmd("redis-benchmark", node.port(), "-t", tests, "-q", "-n", "2000",
+    Tool.Result r = Tool.run(300, null, Tool.cmd("redis-benchmark", servers.ours(), "-t", tests, "-q", "-n", "2000",
         "-c", "10"));
     assertEquals(List.of(), errorLines(r), r::toString);
     assertEquals(0, r.exit(), r::toString);
@@ -109,7 +108,7 @@ class RedisBenchmarkTest {
   @Test
   void doesNotWarnAboutConfig() {
     // redis-benchmark reads "save" and "appendonly" with CONFIG GET at start and warns when it cannot.
-    Tool.Result r = Tool.run(60, null, Tool.cmd("redis-benchmark", node.port(), "-t", "ping", "-q", "-n", "100"));
+    Tool.Result r = Tool.run(60, null, Tool.cmd("redis-benchmark", servers.ours(), "-t", "ping", "-q", "-n", "100"));
     assertTrue(!r.out().contains("WARNING") && !r.err().contains("WARNING"), r::toString);
   }
 }

@@ -3,10 +3,8 @@ package io.redisha.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redisha.testing.Differential;
 import io.redisha.testing.Reply;
 import java.io.BufferedOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,11 +29,11 @@ class RedisCliTest {
 
   static final String PW = "s3cret-pw";
 
-  Differential d;
+  ServerPair d;
 
   @BeforeEach
   void start() throws Exception {
-    d = new Differential();
+    d = new ServerPair();
   }
 
   @AfterEach
@@ -51,9 +49,9 @@ class RedisCliTest {
   }
 
   /** Runs the same redis-cli invocation against both servers; stdout, stderr and exit code must agree. */
-  static Tool.Result sameOutput(Differential d, String stdin, String... args) {
-    Tool.Result theirs = cli(d.theirs.port, stdin, args);
-    Tool.Result ours = cli(d.ours.port(), stdin, args);
+  static Tool.Result sameOutput(ServerPair d, String stdin, String... args) {
+    Tool.Result theirs = cli(d.theirs(), stdin, args);
+    Tool.Result ours = cli(d.ours(), stdin, args);
     String what = "redis-cli " + String.join(" ", args) + (stdin == null ? "" : " with stdin:\n" + stdin);
     assertEquals(theirs.out(), ours.out(), () -> "stdout of " + what + "\n(expected = redis-server, actual = ours)");
     assertEquals(theirs.err(), ours.err(), () -> "stderr of " + what);
@@ -67,9 +65,10 @@ class RedisCliTest {
   }
 
   /** Both formatted (what a terminal shows) and raw (what scripts parse) output must agree. */
-  void sameFormatting(String... lines) throws IOException {
+  void sameFormatting(String... lines) throws Exception {
     sameOutput(d, script(lines), "--no-raw");
-    d.flush();
+    d.close();
+    d = new ServerPair();
     sameOutput(d, script(lines));
   }
 
@@ -82,11 +81,11 @@ class RedisCliTest {
   @Test
   void dashAAuthenticatesAgainstRequirepass() throws Exception {
     d.close();
-    d = new Differential("--requirepass", PW);
+    d = new ServerPair("--requirepass", PW);
     Tool.Result r = sameOutput(d, null, "-a", PW, "SET", "k", "v");
     assertEquals("OK\n", r.out());
     assertTrue(r.err().contains("Warning: Using a password"), r::toString);
-    try (var c = d.ours.client()) {
+    try (var c = d.oursClient()) {
       c.call("AUTH", PW);
       assertEquals("\"v\"", c.call("GET", "k").toString());
     }
@@ -95,7 +94,7 @@ class RedisCliTest {
   @Test
   void withoutOrWithWrongPasswordTheErrorsMatch() throws Exception {
     d.close();
-    d = new Differential("--requirepass", PW);
+    d = new ServerPair("--requirepass", PW);
     sameOutput(d, null, "GET", "k");
     sameOutput(d, null, "--no-auth-warning", "-a", "wrong", "GET", "k");
     sameOutput(d, null, "--no-auth-warning", "--user", "default", "--pass", "wrong", "PING");
@@ -105,7 +104,7 @@ class RedisCliTest {
   @Test
   void noAuthWarningSilencesTheWarning() throws Exception {
     d.close();
-    d = new Differential("--requirepass", PW);
+    d = new ServerPair("--requirepass", PW);
     Tool.Result r = sameOutput(d, null, "--no-auth-warning", "-a", PW, "PING");
     assertEquals("PONG\n", r.out());
     assertEquals("", r.err());
@@ -114,16 +113,16 @@ class RedisCliTest {
 
   @Test
   void dashNSelectsTheDatabase() throws Exception {
-    Tool.Result r = cli(d.ours.port(), null, "-n", "3", "SET", "k", "in-db-3");
+    Tool.Result r = cli(d.ours(), null, "-n", "3", "SET", "k", "in-db-3");
     assertEquals("OK\n", r.out(), r::toString);
-    try (var c = d.ours.client()) {
+    try (var c = d.oursClient()) {
       assertEquals("(nil$)", c.call("GET", "k").toString());
       c.call("SELECT", "3");
       assertEquals("\"in-db-3\"", c.call("GET", "k").toString());
     }
-    assertEquals("in-db-3\n", cli(d.ours.port(), null, "-n", "3", "GET", "k").out());
-    assertEquals("\n", cli(d.ours.port(), null, "-n", "0", "GET", "k").out());
-    assertEquals("1\n", cli(d.ours.port(), null, "-n", "3", "DBSIZE").out());
+    assertEquals("in-db-3\n", cli(d.ours(), null, "-n", "3", "GET", "k").out());
+    assertEquals("\n", cli(d.ours(), null, "-n", "0", "GET", "k").out());
+    assertEquals("1\n", cli(d.ours(), null, "-n", "3", "DBSIZE").out());
   }
 
   @Test
@@ -147,10 +146,10 @@ class RedisCliTest {
         o.write(io.redisha.testing.RespClient.encode("SET", "key:" + i, "value:" + i));
       }
     }
-    Tool.Result r = Tool.run(120, null, file, Tool.cmd("redis-cli", d.ours.port(), "--pipe"));
+    Tool.Result r = Tool.run(120, null, file, Tool.cmd("redis-cli", d.ours(), "--pipe"));
     assertEquals(0, r.exit(), r::toString);
     assertTrue(r.out().contains("errors: 0, replies: 100000"), r::toString);
-    try (var c = d.ours.client()) {
+    try (var c = d.oursClient()) {
       assertEquals(new Reply.Int(100_000), c.call("DBSIZE"));
       assertEquals("\"value:99999\"", c.call("GET", "key:99999").toString());
     }
@@ -167,8 +166,8 @@ class RedisCliTest {
     try (OutputStream o = Files.newOutputStream(file)) {
       for (byte[] c : cmds) o.write(c);
     }
-    Tool.Result ours = Tool.run(60, null, file, Tool.cmd("redis-cli", d.ours.port(), "--pipe"));
-    Tool.Result theirs = Tool.run(60, null, file, Tool.cmd("redis-cli", d.theirs.port, "--pipe"));
+    Tool.Result ours = Tool.run(60, null, file, Tool.cmd("redis-cli", d.ours(), "--pipe"));
+    Tool.Result theirs = Tool.run(60, null, file, Tool.cmd("redis-cli", d.theirs(), "--pipe"));
     assertTrue(ours.out().contains("errors: 2, replies: 4"), ours::toString);
     assertEquals(theirs.out(), ours.out());
     assertEquals(theirs.exit(), ours.exit());
@@ -234,7 +233,7 @@ class RedisCliTest {
 
   @Test
   void formatsHashesUnderResp3() {
-    sameFormattingResp3("HSET h f1 v1 f2 v2", "HGETALL h", "HGETALL nokey", "HRANDFIELD h -1 WITHVALUES");
+    sameFormattingResp3("HSET h f1 v1 f2 v2", "HGETALL h", "HGETALL nokey", "HMGET h f1 nof", "HINCRBYFLOAT h n 1.5");
   }
 
   @Test
@@ -258,7 +257,7 @@ class RedisCliTest {
   @Test
   void formatsSortedSetsUnderResp3() {
     sameFormattingResp3("ZADD z 1 a 2 b 3.5 c", "ZRANGE z 0 -1 WITHSCORES", "ZSCORE z c", "ZINCRBY z 0.1 a",
-        "ZPOPMIN z", "ZRANDMEMBER z -2 WITHSCORES");
+        "ZPOPMIN z", "ZMSCORE z b nokey", "ZRANGE z 0 -1 WITHSCORES");
   }
 
   @Test
