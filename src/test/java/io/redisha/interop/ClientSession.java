@@ -118,6 +118,8 @@ interface ClientSession extends AutoCloseable {
   Object select(int db);
   Object dbsize();
   Object auth(String password);
+  /** CLIENT INFO's line as the library returns it. */
+  Object clientInfo();
 
   // ---------------------------------------------------------------- normalisation helpers
 

@@ -205,6 +205,7 @@ final class JedisSession implements ClientSession {
   @Override public Object select(int db) { return j.select(db); }
   @Override public Object dbsize() { return j.dbSize(); }
   @Override public Object auth(String password) { return j.auth(password); }
+  @Override public Object clientInfo() { return j.clientInfo(); }
 
   @Override public void close() {
     j.close();

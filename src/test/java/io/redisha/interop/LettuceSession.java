@@ -202,6 +202,7 @@ final class LettuceSession implements ClientSession {
   @Override public Object select(int db) { return r.select(db); }
   @Override public Object dbsize() { return r.dbsize(); }
   @Override public Object auth(String password) { return r.auth(password); }
+  @Override public Object clientInfo() { return r.clientInfo(); }
 
   @Override public void close() {
     conn.close();

@@ -112,6 +112,23 @@ class RedisCliTest {
   }
 
   @Test
+  void uriCarriesPasswordAndDatabase() throws Exception {
+    d.close();
+    d = new ServerPair("--requirepass", PW);
+    List<String> outputs = new ArrayList<>();
+    for (int port : new int[] {d.theirs(), d.ours()}) {
+      String uri = "redis://default:" + PW + "@127.0.0.1:" + port + "/5";
+      Tool.Result set = Tool.run(60, null, "redis-cli", "--no-auth-warning", "-u", uri, "SET", "k", "in-db-5");
+      Tool.Result dbsize = Tool.run(60, script("DBSIZE", "SELECT 0", "DBSIZE").getBytes(StandardCharsets.UTF_8),
+          "redis-cli", "--no-auth-warning", "-u", uri);
+      outputs.add(set + "\n" + dbsize);
+    }
+    assertEquals(outputs.get(0).replace(Integer.toString(d.theirs()), "<port>"),
+        outputs.get(1).replace(Integer.toString(d.ours()), "<port>"));
+    assertTrue(outputs.get(1).contains("exited 0\n--- stdout\n1\nOK\n0\n"), outputs.get(1));
+  }
+
+  @Test
   void dashNSelectsTheDatabase() throws Exception {
     Tool.Result r = cli(d.ours(), null, "-n", "3", "SET", "k", "in-db-3");
     assertEquals("OK\n", r.out(), r::toString);

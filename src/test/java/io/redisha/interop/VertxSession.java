@@ -241,6 +241,7 @@ final class VertxSession implements ClientSession {
   @Override public Object select(int db) { return call("select", db); }
   @Override public Object dbsize() { return call("dbsize"); }
   @Override public Object auth(String password) { return call("auth", password); }
+  @Override public Object clientInfo() { return String.valueOf(await(conn.send(Request.cmd(Command.CLIENT, "INFO")))); }
 
   @Override public void close() {
     await(conn.close());
