@@ -70,7 +70,8 @@ public final class PubSub {
       for (Key k : out) c.reply().bulk(k.bytes);
     });
     commands.register("pubsub|numsub", (c, argv) -> {
-      c.reply().map(argv.length - 2);
+      // A flat array under RESP3 too: redis-server 7.0 replies an array, not a map.
+      c.reply().array((argv.length - 2) * 2);
       for (int i = 2; i < argv.length; i++) {
         Set<Client> s = channels.get(new Key(argv[i]));
         c.reply().bulk(argv[i]).integer(s == null ? 0 : s.size());
