@@ -1,7 +1,5 @@
 package io.redisha.node.types;
 
-import io.redisha.node.Client.CommandError;
-
 /**
  * What OBJECT ENCODING and COPY need from a collection value. Each collection type
  * implements it: its encoding ("listpack", "quicklist", "hashtable", "intset",
@@ -11,8 +9,6 @@ import io.redisha.node.Client.CommandError;
 public interface Encoded {
   String encoding();
 
-  /** A deep copy, for COPY; a type that cannot copy yet makes COPY fail visibly. */
-  default Object copy() {
-    throw new CommandError("ERR not implemented");
-  }
+  /** A deep copy, for COPY. */
+  Object copy();
 }

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * SRANDMEMBER need a uniformly random member in O(1), and because one reference per
  * slot costs far less memory than HashMap's entry objects.
  */
-public final class SetValue {
+public final class SetValue implements Encoded {
 
   /** The intset, sorted ascending; null once the set is a hashtable. */
   private long[] ints;

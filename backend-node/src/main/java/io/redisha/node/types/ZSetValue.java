@@ -23,7 +23,7 @@ import java.util.function.Function;
  * its few nodes, which saves the table's memory on the many small sets a keyspace
  * usually holds.
  */
-public final class ZSetValue {
+public final class ZSetValue implements Encoded {
 
   /** One member: its score and its place in the treap. */
   public static final class Node {
