@@ -73,6 +73,22 @@ public final class ReplyWriter {
     return this;
   }
 
+  /**
+   * Writes {@code -text} from raw bytes, for errors that quote client bytes verbatim
+   * (the request parser's "expected '$', got 'c'"). CR and LF become spaces.
+   */
+  public ReplyWriter error(byte[] text) {
+    out.appendByte((byte) '-');
+    int from = out.length();
+    out.appendBytes(text);
+    for (int i = from; i < out.length(); i++) {
+      byte c = out.getByte(i);
+      if (c == '\r' || c == '\n') out.setByte(i, (byte) ' ');
+    }
+    out.appendBytes(CRLF);
+    return this;
+  }
+
   public ReplyWriter integer(long v) {
     if (v >= 0 && v < SMALL_INTS.length) {
       out.appendBytes(SMALL_INTS[(int) v]);

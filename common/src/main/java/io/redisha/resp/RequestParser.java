@@ -2,6 +2,7 @@ package io.redisha.resp;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,12 +30,22 @@ public final class RequestParser {
   static final int UNAUTH_MAX_ARGS = 10;
   static final int UNAUTH_MAX_BULK = 16384;
   private static final byte[][] NO_ARGS = new byte[0][];
+  private static final byte[] EMPTY = new byte[0];
+  /** Longest bulk a Java array holds; a bigger proto-max-bulk-len cannot be honoured. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+  private static final int INITIAL_BUFFER = 16 * 1024;
+  private static final int SHRINK_ABOVE = 64 * 1024;
 
   /** Receives what the parser finds, in order. */
   public interface Sink {
     void onCommand(byte[][] args);
 
-    /** The message is Redis's text without the {@code -ERR } prefix. */
+    /**
+     * The message is Redis's text without the {@code -ERR } prefix. Each char stands
+     * for one byte (ISO-8859-1): "expected '$', got 'c'" quotes the offending byte as
+     * is, so encode it with {@link ReplyWriter#error(byte[])} to match Redis exactly.
+     * The parser is dead afterwards; the caller replies and closes the connection.
+     */
     void onProtocolError(String message);
   }
 
@@ -42,7 +53,7 @@ public final class RequestParser {
   private long maxBulkLen = 512L * 1024 * 1024;
   private boolean authRequired;
 
-  private byte[] buf = new byte[16 * 1024];
+  private byte[] buf = new byte[INITIAL_BUFFER];
   private int start;
   private int end;
 
@@ -52,6 +63,9 @@ public final class RequestParser {
   private byte[][] args;
   private int argCount;
   private boolean failed;
+  private boolean paused;
+  private boolean numberOk;
+  private boolean parsing;
 
   public RequestParser(Sink sink) {
     this.sink = sink;
@@ -98,7 +112,9 @@ public final class RequestParser {
     if (live + n <= buf.length && start > 0) {
       System.arraycopy(buf, start, buf, 0, live);
     } else {
-      byte[] bigger = new byte[Math.max(buf.length * 2, live + n)];
+      long want = Math.max(Math.min(2L * buf.length, MAX_ARRAY), (long) live + n);
+      if (want > MAX_ARRAY) throw new IllegalStateException("query buffer over 2 GB");
+      byte[] bigger = new byte[(int) want];
       System.arraycopy(buf, start, bigger, 0, live);
       buf = bigger;
     }
@@ -106,25 +122,51 @@ public final class RequestParser {
     end = live;
   }
 
+  /**
+   * Stops handing commands to the sink after the current one (a blocked client, as
+   * redis-server stops reading a blocked client's query buffer); what arrives meanwhile
+   * is kept. {@link #resume()} carries on with the kept bytes.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Carries on with the kept bytes; from inside {@link Sink#onCommand} it only clears the pause. */
+  public void resume() {
+    if (!paused) return;
+    paused = false;
+    if (!failed && !parsing) parse();
+  }
+
+  public boolean paused() {
+    return paused;
+  }
+
   private void parse() {
-    while (!failed && start < end) {
-      boolean progressed;
-      if (multibulkLen == 0 && buf[start] != '*') {
-        progressed = parseInline();
-      } else {
-        progressed = parseMultibulk();
+    if (parsing) return; // a sink that feeds or resumes from onCommand: the running loop carries on
+    parsing = true;
+    try {
+      while (!failed && !paused && start < end) {
+        boolean progressed;
+        if (multibulkLen == 0 && buf[start] != '*') {
+          progressed = parseInline();
+        } else {
+          progressed = parseMultibulk();
+        }
+        if (!progressed) break;
       }
-      if (!progressed) break;
+    } finally {
+      parsing = false;
     }
-    if (start == end) {
+    if (start == end && !failed) {
       start = 0;
       end = 0;
-      if (buf.length > 64 * 1024 && multibulkLen == 0) buf = new byte[16 * 1024];
+      if (buf.length > SHRINK_ABOVE && multibulkLen == 0) buf = new byte[INITIAL_BUFFER];
     }
   }
 
   private boolean parseInline() {
-    int nl = indexOf((byte) '\n', start, end);
+    int nl = find((byte) '\n', start, end);
     if (nl < 0) {
       if (end - start > INLINE_MAX) fail("Protocol error: too big inline request");
       return false;
@@ -143,14 +185,15 @@ public final class RequestParser {
 
   private boolean parseMultibulk() {
     if (multibulkLen == 0) {
-      int cr = indexOf((byte) '\r', start, end);
+      int cr = find((byte) '\r', start, end);
       if (cr < 0) {
         if (end - start > INLINE_MAX) fail("Protocol error: too big mbulk count string");
         return false;
       }
-      if (cr + 1 >= end) return false; // the '\n' has not arrived yet
-      long ll = parseLong(start + 1, cr);
-      if (ll == Long.MIN_VALUE || ll > Integer.MAX_VALUE) {
+      // Only the presence of a byte after '\r' is checked, not that it is '\n'.
+      if (cr + 1 >= end) return false;
+      long ll = string2ll(start + 1, cr);
+      if (!numberOk || ll > Integer.MAX_VALUE) {
         fail("Protocol error: invalid multibulk length");
         return false;
       }
@@ -159,7 +202,7 @@ public final class RequestParser {
         return false;
       }
       start = cr + 2;
-      if (ll <= 0) return true; // an empty request is skipped, as redis-server does
+      if (ll <= 0) return true; // "*0" and "*-1" are skipped without a reply
       multibulkLen = (int) ll;
       args = new byte[(int) Math.min(ll, 1024)][];
       argCount = 0;
@@ -167,7 +210,7 @@ public final class RequestParser {
     }
     while (multibulkLen > 0) {
       if (bulkLen == -1) {
-        int cr = indexOf((byte) '\r', start, end);
+        int cr = find((byte) '\r', start, end);
         if (cr < 0) {
           if (end - start > INLINE_MAX) fail("Protocol error: too big bulk count string");
           return false;
@@ -177,8 +220,8 @@ public final class RequestParser {
           fail("Protocol error: expected '$', got '" + (char) (buf[start] & 0xff) + "'");
           return false;
         }
-        long ll = parseLong(start + 1, cr);
-        if (ll == Long.MIN_VALUE || ll < 0 || ll > maxBulkLen) {
+        long ll = string2ll(start + 1, cr);
+        if (!numberOk || ll < 0 || ll > maxBulkLen || ll > MAX_ARRAY) {
           fail("Protocol error: invalid bulk length");
           return false;
         }
@@ -189,23 +232,20 @@ public final class RequestParser {
         start = cr + 2;
         bulkLen = ll;
       }
-      if (end - start < bulkLen + 2) {
-        ensureRoom((int) Math.min(bulkLen + 2, Integer.MAX_VALUE - 16) - (end - start));
-        return false;
-      }
-      byte[] arg = new byte[(int) bulkLen];
-      System.arraycopy(buf, start, arg, 0, (int) bulkLen);
-      start += (int) bulkLen + 2;
+      // The two bytes after the data are skipped unchecked, as redis-server does.
+      if (end - start < bulkLen + 2) return false;
+      int n = (int) bulkLen;
+      byte[] arg = n == 0 ? EMPTY : new byte[n];
+      System.arraycopy(buf, start, arg, 0, n);
+      start += n + 2;
       if (argCount == args.length) {
-        byte[][] bigger = new byte[Math.min(args.length * 2, argCount + multibulkLen)][];
-        System.arraycopy(args, 0, bigger, 0, argCount);
-        args = bigger;
+        args = Arrays.copyOf(args, (int) Math.min((long) args.length * 2, (long) argCount + multibulkLen));
       }
       args[argCount++] = arg;
       bulkLen = -1;
       multibulkLen--;
     }
-    byte[][] done = argCount == args.length ? args : java.util.Arrays.copyOf(args, argCount);
+    byte[][] done = argCount == args.length ? args : Arrays.copyOf(args, argCount);
     args = null;
     sink.onCommand(done);
     return true;
@@ -214,34 +254,54 @@ public final class RequestParser {
   private void fail(String message) {
     failed = true;
     start = end = 0;
+    buf = new byte[0];
+    args = null;
     sink.onProtocolError(message);
   }
 
-  private int indexOf(byte b, int from, int to) {
+  /**
+   * Where {@code b} first occurs, or -1. redis-server looks for line ends with strchr
+   * on its NUL-terminated query buffer, so a NUL byte before the line end hides it:
+   * the request stays incomplete until the size limit turns it into an error.
+   */
+  private int find(byte b, int from, int to) {
     for (int i = from; i < to; i++) {
-      if (buf[i] == b) return i;
+      byte c = buf[i];
+      if (c == b) return i;
+      if (c == 0) return -1;
     }
     return -1;
   }
 
-  /** Redis's string2ll for a header: Long.MIN_VALUE when it is not a plain integer. */
-  private long parseLong(int from, int to) {
-    if (from >= to || to - from > 20) return Long.MIN_VALUE;
-    boolean neg = false;
+  /**
+   * redis-server's string2ll: an optional '-', then no leading zeros, no '+', no
+   * blanks, at most 20 characters; "-0" is refused. Sets {@link #numberOk}.
+   */
+  private long string2ll(int from, int to) {
+    numberOk = false;
+    int len = to - from;
+    if (len <= 0 || len > 20) return 0;
+    if (len == 1 && buf[from] == '0') {
+      numberOk = true;
+      return 0;
+    }
     int p = from;
+    boolean neg = false;
     if (buf[p] == '-') {
       neg = true;
-      p++;
-      if (p == to) return Long.MIN_VALUE;
+      if (++p == to) return 0;
     }
-    long v = 0;
+    if (buf[p] < '1' || buf[p] > '9') return 0;
+    long v = 0; // accumulated negatively so that Long.MIN_VALUE fits
     for (; p < to; p++) {
-      byte c = buf[p];
-      if (c < '0' || c > '9') return Long.MIN_VALUE;
-      v = v * 10 + (c - '0');
-      if (v < 0) return Long.MIN_VALUE;
+      int d = buf[p] - '0';
+      if (d < 0 || d > 9) return 0;
+      if (v < (Long.MIN_VALUE + d) / 10) return 0;
+      v = v * 10 - d;
     }
-    return neg ? -v : v;
+    if (!neg && v == Long.MIN_VALUE) return 0;
+    numberOk = true;
+    return neg ? v : -v;
   }
 
   static String text(byte[] b) {
