@@ -28,6 +28,7 @@ public final class ReplyWriter {
   private Buffer out = Buffer.buffer(256);
   private int proto = 2;
   private final byte[] digits = new byte[24];
+  private final byte[] valueDigits = new byte[24];
 
   public int protocol() {
     return proto;
@@ -118,8 +119,10 @@ public final class ReplyWriter {
   /** An integer as a bulk string, as INCRBYFLOAT-style replies and RESP2 scores need. */
   public ReplyWriter bulk(long v) {
     int n = formatLong(v);
+    // header() reuses the digit scratch, so keep v's digits aside first.
+    System.arraycopy(digits, digits.length - n, valueDigits, 0, n);
     header((byte) '$', n);
-    out.appendBytes(digits, digits.length - n, n).appendBytes(CRLF);
+    out.appendBytes(valueDigits, 0, n).appendBytes(CRLF);
     return this;
   }
 
