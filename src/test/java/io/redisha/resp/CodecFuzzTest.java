@@ -23,8 +23,11 @@ import org.junit.jupiter.api.Test;
  * bytes 1-2 the cut point (big-endian, modulo the length), the rest is the stream.
  * Plain {@code mvn test} replays the seeds under
  * {@code src/test/resources/io/redisha/resp/CodecFuzzTestInputs/} plus the generated
- * corpus of {@link #mutatedStreamsKeepTheProperties()}; {@code JAZZER_FUZZ=1 mvn test
- * -Dtest=CodecFuzzTest} fuzzes for real. Inputs stay far below 64 KB, the size at which
+ * corpus of {@link #mutatedStreamsKeepTheProperties()}. To fuzz for real, one target at
+ * a time, turn the coverage instrumentation back on (junit-platform.properties turns it
+ * off to keep plain runs fast):
+ * {@code JAZZER_FUZZ=1 mvn test -Dtest='CodecFuzzTest#respReader' -Djazzer.hooks=true
+ * -Djazzer.instrument='io.redisha.**'}. Inputs stay far below 64 KB, the size at which
  * redis-server itself (and so our parser) starts to depend on how reads are cut.
  */
 class CodecFuzzTest {
