@@ -365,6 +365,29 @@ class RequestParserTest {
     assertEquals(cmds("PING"), r.commands);
   }
 
+  @Test
+  void callersBytesAreNotKeptAfterFeedReturns() {
+    Recorder r = new Recorder();
+    RequestParser p = new RequestParser(r);
+    byte[] chunk = b("xx*2\r\n$4\r\nECHO\r\n$5\r\nhel");
+    p.feed(chunk, 2, chunk.length - 2);
+    assertEquals(3, p.pendingBytes(), "headers already parsed are consumed, as in redis-server's qbuf");
+    Arrays.fill(chunk, (byte) '!'); // the caller reuses its array
+    p.feed(b("lo\r\n"));
+    assertEquals(cmds("ECHO|hello"), r.commands);
+  }
+
+  @Test
+  void vertxBufferSlicesAreReadAtTheirOffset() {
+    Recorder r = new Recorder();
+    RequestParser p = new RequestParser(r);
+    Buffer big = Buffer.buffer("junkPING\r\nECHO ab\r\njunk");
+    p.feed(big.slice(4, 18));
+    p.feed(big.slice(18, 19));
+    assertEquals(cmds("PING", "ECHO|ab"), r.commands);
+    assertEquals(0, p.pendingBytes());
+  }
+
   static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     for (byte[] x : parts) o.writeBytes(x);

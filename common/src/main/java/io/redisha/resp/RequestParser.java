@@ -1,6 +1,8 @@
 package io.redisha.resp;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -33,8 +35,8 @@ public final class RequestParser {
   private static final byte[] EMPTY = new byte[0];
   /** Longest bulk a Java array holds; a bigger proto-max-bulk-len cannot be honoured. */
   static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
-  private static final int INITIAL_BUFFER = 16 * 1024;
-  private static final int SHRINK_ABOVE = 64 * 1024;
+  private static final int INITIAL_BUFFER = 1024;
+  private static final int SHRINK_ABOVE = 16 * 1024;
 
   /** Receives what the parser finds, in order. */
   public interface Sink {
@@ -53,9 +55,14 @@ public final class RequestParser {
   private long maxBulkLen = 512L * 1024 * 1024;
   private boolean authRequired;
 
-  private byte[] buf = new byte[INITIAL_BUFFER];
+  /** Holds an unfinished request between reads; empty while nothing is pending. */
+  private byte[] own = EMPTY;
+  /** What is being parsed: {@link #own}, or the caller's array during {@link #feed}. */
+  private byte[] buf = EMPTY;
   private int start;
   private int end;
+  /** Bytes after {@link #start} already searched for the line end, so a long line is not rescanned. */
+  private int searched;
 
   // Multibulk state carried across reads, as redis-server keeps it in the client.
   private int multibulkLen;
@@ -91,19 +98,52 @@ public final class RequestParser {
 
   public void feed(Buffer data) {
     if (failed) return;
-    int n = data.length();
-    ensureRoom(n);
-    data.getBytes(0, n, buf, end);
-    end += n;
-    parse();
+    ByteBuf bb = ((BufferInternal) data).getByteBuf();
+    if (bb.hasArray()) feed(bb.array(), bb.arrayOffset() + bb.readerIndex(), data.length());
+    else feed(data.getBytes());
   }
 
   public void feed(byte[] data) {
-    if (failed) return;
-    ensureRoom(data.length);
-    System.arraycopy(data, 0, buf, end, data.length);
-    end += data.length;
+    feed(data, 0, data.length);
+  }
+
+  /**
+   * Parses {@code a[off, off + len)}, which the parser reads during this call only. When
+   * nothing is pending (the usual case) it parses straight from the caller's bytes and
+   * copies only an unfinished request at the end, so most reads cost no copy and an idle
+   * connection holds no buffer.
+   */
+  public void feed(byte[] a, int off, int len) {
+    if (failed || len == 0) return;
+    if (parsing) throw new IllegalStateException("feed() from inside the sink");
+    if (start == end) {
+      buf = a;
+      start = off;
+      end = off + len;
+      searched = 0;
+    } else {
+      ensureRoom(len);
+      System.arraycopy(a, off, buf, end, len);
+      end += len;
+    }
     parse();
+    settle();
+  }
+
+  /** After parsing: keeps the unfinished tail in our own array, releasing a big one when empty. */
+  private void settle() {
+    if (failed) return;
+    int n = end - start;
+    if (buf != own) {
+      if (n > own.length) own = new byte[Math.max(INITIAL_BUFFER, 2 * n)];
+      System.arraycopy(buf, start, own, 0, n);
+      buf = own;
+      start = 0;
+      end = n;
+    } else if (n == 0) {
+      start = end = 0;
+    }
+    if (n == 0 && own.length > SHRINK_ABOVE) own = buf = EMPTY;
   }
 
   private void ensureRoom(int n) {
@@ -112,11 +152,11 @@ public final class RequestParser {
     if (live + n <= buf.length && start > 0) {
       System.arraycopy(buf, start, buf, 0, live);
     } else {
-      long want = Math.max(Math.min(2L * buf.length, MAX_ARRAY), (long) live + n);
+      long want = Math.max(Math.max(Math.min(2L * buf.length, MAX_ARRAY), (long) live + n), INITIAL_BUFFER);
       if (want > MAX_ARRAY) throw new IllegalStateException("query buffer over 2 GB");
       byte[] bigger = new byte[(int) want];
       System.arraycopy(buf, start, bigger, 0, live);
-      buf = bigger;
+      own = buf = bigger;
     }
     start = 0;
     end = live;
@@ -135,7 +175,10 @@ public final class RequestParser {
   public void resume() {
     if (!paused) return;
     paused = false;
-    if (!failed && !parsing) parse();
+    if (!failed && !parsing) {
+      parse();
+      settle();
+    }
   }
 
   public boolean paused() {
@@ -158,15 +201,10 @@ public final class RequestParser {
     } finally {
       parsing = false;
     }
-    if (start == end && !failed) {
-      start = 0;
-      end = 0;
-      if (buf.length > SHRINK_ABOVE && multibulkLen == 0) buf = new byte[INITIAL_BUFFER];
-    }
   }
 
   private boolean parseInline() {
-    int nl = find((byte) '\n', start, end);
+    int nl = find((byte) '\n');
     if (nl < 0) {
       if (end - start > INLINE_MAX) fail("Protocol error: too big inline request");
       return false;
@@ -174,7 +212,7 @@ public final class RequestParser {
     int lineEnd = nl;
     if (lineEnd > start && buf[lineEnd - 1] == '\r') lineEnd--;
     List<byte[]> parts = ArgSplitter.split(buf, start, lineEnd);
-    start = nl + 1;
+    consumeTo(nl + 1);
     if (parts == null) {
       fail("Protocol error: unbalanced quotes in request");
       return false;
@@ -185,7 +223,7 @@ public final class RequestParser {
 
   private boolean parseMultibulk() {
     if (multibulkLen == 0) {
-      int cr = find((byte) '\r', start, end);
+      int cr = find((byte) '\r');
       if (cr < 0) {
         if (end - start > INLINE_MAX) fail("Protocol error: too big mbulk count string");
         return false;
@@ -201,7 +239,7 @@ public final class RequestParser {
         fail("Protocol error: unauthenticated multibulk length");
         return false;
       }
-      start = cr + 2;
+      consumeTo(cr + 2);
       if (ll <= 0) return true; // "*0" and "*-1" are skipped without a reply
       multibulkLen = (int) ll;
       args = new byte[(int) Math.min(ll, 1024)][];
@@ -210,7 +248,7 @@ public final class RequestParser {
     }
     while (multibulkLen > 0) {
       if (bulkLen == -1) {
-        int cr = find((byte) '\r', start, end);
+        int cr = find((byte) '\r');
         if (cr < 0) {
           if (end - start > INLINE_MAX) fail("Protocol error: too big bulk count string");
           return false;
@@ -229,7 +267,7 @@ public final class RequestParser {
           fail("Protocol error: unauthenticated bulk length");
           return false;
         }
-        start = cr + 2;
+        consumeTo(cr + 2);
         bulkLen = ll;
       }
       // The two bytes after the data are skipped unchecked, as redis-server does.
@@ -237,7 +275,7 @@ public final class RequestParser {
       int n = (int) bulkLen;
       byte[] arg = n == 0 ? EMPTY : new byte[n];
       System.arraycopy(buf, start, arg, 0, n);
-      start += n + 2;
+      consumeTo(start + n + 2);
       if (argCount == args.length) {
         args = Arrays.copyOf(args, (int) Math.min((long) args.length * 2, (long) argCount + multibulkLen));
       }
@@ -254,23 +292,32 @@ public final class RequestParser {
   private void fail(String message) {
     failed = true;
     start = end = 0;
-    buf = new byte[0];
+    own = buf = EMPTY;
     args = null;
     sink.onProtocolError(message);
   }
 
   /**
-   * Where {@code b} first occurs, or -1. redis-server looks for line ends with strchr
-   * on its NUL-terminated query buffer, so a NUL byte before the line end hides it:
-   * the request stays incomplete until the size limit turns it into an error.
+   * Where {@code b} first occurs after {@link #start}, or -1. redis-server looks for line
+   * ends with strchr on its NUL-terminated query buffer, so a NUL byte before the line
+   * end hides it: the request stays incomplete until the size limit makes it an error.
    */
-  private int find(byte b, int from, int to) {
-    for (int i = from; i < to; i++) {
+  private int find(byte b) {
+    for (int i = start + searched; i < end; i++) {
       byte c = buf[i];
       if (c == b) return i;
-      if (c == 0) return -1;
+      if (c == 0) {
+        searched = i - start;
+        return -1;
+      }
     }
+    searched = end - start;
     return -1;
+  }
+
+  private void consumeTo(int p) {
+    start = p;
+    searched = 0;
   }
 
   /**
