@@ -268,6 +268,19 @@ class RespReaderTest {
   }
 
   @Test
+  void callersBytesAreNotKeptAndSlicesAreReadAtTheirOffset() {
+    List<RespValue> out = new ArrayList<>();
+    RespReader r = new RespReader(out::add);
+    byte[] chunk = b("xx*2\r\n$5\r\nhel");
+    r.feed(chunk, 2, chunk.length - 2);
+    Arrays.fill(chunk, (byte) '!');
+    Buffer big = Buffer.buffer("junklo\r\n+OK\r\njunk");
+    r.handle(big.slice(4, 15));
+    assertEquals(List.of(RespValue.array(RespValue.bulk("hello"), RespValue.OK)), out);
+    assertTrue(r.idle());
+  }
+
+  @Test
   void parseAllRefusesATruncatedReply() {
     assertThrows(RespProtocolException.class, () -> RespReader.parseAll(b("*2\r\n:1\r\n")));
     assertThrows(RespProtocolException.class, () -> RespReader.parseAll(b("$3\r\nab")));

@@ -126,8 +126,11 @@ public final class RequestParser {
       System.arraycopy(a, off, buf, end, len);
       end += len;
     }
-    parse();
-    settle();
+    try {
+      parse();
+    } finally {
+      settle(); // also when the sink threw: never keep the caller's array
+    }
   }
 
   /** After parsing: keeps the unfinished tail in our own array, releasing a big one when empty. */

@@ -1,8 +1,10 @@
 package io.redisha.resp;
 
+import io.netty.buffer.ByteBuf;
 import io.redisha.resp.RespValue.Type;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +30,8 @@ public final class RespReader implements Handler<Buffer> {
   public static final long DEFAULT_MAX_BULK = 512L * 1024 * 1024;
   public static final int DEFAULT_MAX_DEPTH = 32;
   public static final int DEFAULT_MAX_LINE = 1024 * 1024;
-  private static final int INITIAL_BUFFER = 8 * 1024;
-  private static final int SHRINK_ABOVE = 256 * 1024;
+  private static final int INITIAL_BUFFER = 1024;
+  private static final int SHRINK_ABOVE = 64 * 1024;
   private static final RespValue[] NO_ELEMENTS = new RespValue[0];
 
   /** One aggregate being filled. Frames are reused; the stack only grows to maxDepth. */
@@ -48,7 +50,11 @@ public final class RespReader implements Handler<Buffer> {
   private int maxDepth = DEFAULT_MAX_DEPTH;
   private int maxLine = DEFAULT_MAX_LINE;
 
-  private byte[] buf = new byte[INITIAL_BUFFER];
+  private static final byte[] EMPTY = new byte[0];
+  /** Holds an unfinished reply between reads; empty while nothing is pending. */
+  private byte[] own = EMPTY;
+  /** What is being parsed: {@link #own}, or the caller's array during {@link #feed}. */
+  private byte[] buf = EMPTY;
   private int start;
   private int end;
   /** Where the CR search resumes, as an offset from {@link #start}, so a long line is not rescanned. */
@@ -58,6 +64,7 @@ public final class RespReader implements Handler<Buffer> {
   private int depth;
   private RespValue pendingTopAttributes;
   private RespProtocolException failure;
+  private boolean running;
 
   public RespReader(Consumer<RespValue> onValue) {
     this.onValue = onValue;
@@ -102,28 +109,33 @@ public final class RespReader implements Handler<Buffer> {
   @Override
   public void handle(Buffer chunk) {
     if (failure != null) return;
-    int n = chunk.length();
-    try {
-      ensureRoom(n);
-    } catch (RespProtocolException e) {
-      fail(e);
-      return;
-    }
-    chunk.getBytes(0, n, buf, end);
-    end += n;
-    run();
+    ByteBuf bb = ((BufferInternal) chunk).getByteBuf();
+    if (bb.hasArray()) feed(bb.array(), bb.arrayOffset() + bb.readerIndex(), chunk.length());
+    else feed(chunk.getBytes());
   }
 
+  /**
+   * Parses {@code a[off, off + len)}, read during this call only. With nothing pending
+   * it parses straight from the caller's bytes and copies just an unfinished tail.
+   */
   public void feed(byte[] a, int off, int len) {
-    if (failure != null) return;
-    try {
-      ensureRoom(len);
-    } catch (RespProtocolException e) {
-      fail(e);
-      return;
+    if (failure != null || len == 0) return;
+    if (running) throw new IllegalStateException("feed() from inside the value consumer");
+    if (start == end) {
+      buf = a;
+      start = off;
+      end = off + len;
+      scanned = 0;
+    } else {
+      try {
+        ensureRoom(len);
+      } catch (RespProtocolException e) {
+        fail(e);
+        return;
+      }
+      System.arraycopy(a, off, buf, end, len);
+      end += len;
     }
-    System.arraycopy(a, off, buf, end, len);
-    end += len;
     run();
   }
 
@@ -141,24 +153,40 @@ public final class RespReader implements Handler<Buffer> {
   }
 
   private void run() {
+    if (running) throw new IllegalStateException("feed() from inside the value consumer");
+    running = true;
     try {
       while (start < end && step()) {
         // each step finished one value or header
       }
     } catch (RespProtocolException e) {
       fail(e);
-      return;
+    } finally {
+      running = false;
+      // Also when the consumer threw: never keep the caller's array.
+      if (failure == null) settle();
     }
-    if (start == end) {
+  }
+
+  /** Keeps the unfinished tail in our own array; releases a big one once it is empty. */
+  private void settle() {
+    int n = end - start;
+    if (buf != own) {
+      if (n > own.length) own = new byte[Math.max(INITIAL_BUFFER, 2 * n)];
+      System.arraycopy(buf, start, own, 0, n);
+      buf = own;
+      start = 0;
+      end = n;
+    } else if (n == 0) {
       start = end = 0;
-      if (buf.length > SHRINK_ABOVE) buf = new byte[INITIAL_BUFFER];
     }
+    if (n == 0 && own.length > SHRINK_ABOVE) own = buf = EMPTY;
   }
 
   private void fail(RespProtocolException e) {
     failure = e;
     start = end = 0;
-    buf = new byte[0];
+    own = buf = EMPTY;
     stack = new Frame[0];
     depth = 0;
     pendingTopAttributes = null;
@@ -350,11 +378,11 @@ public final class RespReader implements Handler<Buffer> {
     if (live + n <= buf.length && start > 0) {
       System.arraycopy(buf, start, buf, 0, live);
     } else {
-      long want = Math.max(2L * buf.length, (long) live + n);
+      long want = Math.max(Math.max(2L * buf.length, (long) live + n), INITIAL_BUFFER);
       if (want > Integer.MAX_VALUE - 16) throw new RespProtocolException("buffer: over 2 GB (expected: smaller replies)");
       byte[] bigger = new byte[(int) want];
       System.arraycopy(buf, start, bigger, 0, live);
-      buf = bigger;
+      own = buf = bigger;
     }
     start = 0;
     end = live;
