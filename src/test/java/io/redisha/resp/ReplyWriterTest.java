@@ -59,6 +59,7 @@ class ReplyWriterTest {
     encodes("$3\r\ninf\r\n", ",inf\r\n", w -> w.doubleValue(Double.POSITIVE_INFINITY));
     encodes("$4\r\n-inf\r\n", ",-inf\r\n", w -> w.doubleValue(Double.NEGATIVE_INFINITY));
     encodes("$5\r\na\r\nb\n\r\n", "=9\r\ntxt:a\r\nb\n\r\n", w -> w.verbatim("a\r\nb\n"));
+    encodes("$5\r\n-1234\r\n", "(-1234\r\n", w -> w.bigNumber("-1234"));
   }
 
   @Test
@@ -135,6 +136,23 @@ class ReplyWriterTest {
   })
   void format17gMatchesPrintf(String input, String expected) {
     assertEquals(expected, Doubles.format17g(Double.parseDouble(input)));
+  }
+
+  /** 1,300 random and edge-case doubles, formatted by python3's correctly rounded '%.17g'. */
+  @Test
+  void format17gMatchesPrintfOnATableOfRandomDoubles() throws Exception {
+    int checked = 0;
+    try (var in = getClass().getResourceAsStream("format17g.txt")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+        if (line.isEmpty() || line.startsWith("#")) continue;
+        String[] f = line.split(" ");
+        double d = Double.parseDouble(f[0]);
+        assertEquals(f[1], Doubles.format17g(d), line);
+        assertEquals(d, Double.parseDouble(f[1]), "17 digits round-trip: " + line);
+        checked++;
+      }
+    }
+    assertTrue(checked > 1000);
   }
 
   @Test

@@ -175,6 +175,13 @@ public final class ReplyWriter {
     return this;
   }
 
+  /** An integer of any size given as decimal text: RESP3 {@code (}, a RESP2 bulk. */
+  public ReplyWriter bigNumber(String decimal) {
+    if (proto == 3) out.appendByte((byte) '(').appendString(decimal).appendBytes(CRLF);
+    else bulk(decimal.getBytes(StandardCharsets.US_ASCII));
+    return this;
+  }
+
   /** Text such as INFO's: a verbatim string in RESP3, a bulk in RESP2. */
   public ReplyWriter verbatim(String text) {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
