@@ -281,6 +281,43 @@ class RespReaderTest {
   }
 
   @Test
+  void pauseHandsTheRestOverForANonRespPayload() {
+    // A replica's handshake: +FULLRESYNC, keepalive newlines, then the RDB as "$len" and raw bytes.
+    List<RespValue> out = new ArrayList<>();
+    RespReader[] r = new RespReader[1];
+    r[0] = new RespReader(v -> {
+      out.add(v);
+      if (v.asString().startsWith("FULLRESYNC")) r[0].pause();
+    }).skipKeepaliveNewlines(true);
+    r[0].feed(b("+PONG\r\n\n+FULLRESYNC abc 0\r\n\n\n$5\r\nREDIS"));
+    assertEquals(2, out.size());
+    assertEquals("\n\n$5\r\nREDIS", new String(r[0].takePending(), StandardCharsets.ISO_8859_1));
+    assertEquals(0, r[0].pendingBytes());
+    r[0].resume();
+    r[0].feed(b("+OK\r\n"));
+    assertEquals(RespValue.OK, out.get(2));
+  }
+
+  @Test
+  void resumeCarriesOnWithTheBufferedReplies() {
+    List<RespValue> out = new ArrayList<>();
+    RespReader[] r = new RespReader[1];
+    r[0] = new RespReader(v -> {
+      out.add(v);
+      r[0].pause();
+    });
+    r[0].feed(b(":1\r\n:2\r\n:3\r\n"));
+    assertEquals(1, out.size());
+    r[0].resume();
+    assertEquals(2, out.size());
+    r[0].resume();
+    r[0].resume();
+    assertEquals(3, out.size());
+    assertTrue(r[0].idle());
+    assertThrows(RespProtocolException.class, () -> RespReader.parseAll(b("\n+OK\r\n")), "newlines are skipped only on request");
+  }
+
+  @Test
   void parseAllRefusesATruncatedReply() {
     assertThrows(RespProtocolException.class, () -> RespReader.parseAll(b("*2\r\n:1\r\n")));
     assertThrows(RespProtocolException.class, () -> RespReader.parseAll(b("$3\r\nab")));

@@ -65,6 +65,8 @@ public final class RespReader implements Handler<Buffer> {
   private RespValue pendingTopAttributes;
   private RespProtocolException failure;
   private boolean running;
+  private boolean paused;
+  private boolean skipNewlines;
 
   public RespReader(Consumer<RespValue> onValue) {
     this.onValue = onValue;
@@ -89,6 +91,41 @@ public final class RespReader implements Handler<Buffer> {
   public RespReader maxLineLength(int maxLine) {
     this.maxLine = maxLine;
     return this;
+  }
+
+  /**
+   * Skips a bare LF where a top-level reply would start: a master sends those as
+   * keepalives to a replica while it prepares the RDB payload.
+   */
+  public RespReader skipKeepaliveNewlines(boolean skip) {
+    this.skipNewlines = skip;
+    return this;
+  }
+
+  /**
+   * Stops after the value being delivered (call it from the consumer): the bytes after
+   * it stay buffered, for {@link #resume()} or for {@link #takePending()} when the
+   * stream switches to something that is not RESP (a replica's RDB payload).
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  public void resume() {
+    if (!paused) return;
+    paused = false;
+    if (failure == null && !running && start < end) run();
+  }
+
+  /** Hands over the buffered bytes not parsed yet and forgets them; only between replies. */
+  public byte[] takePending() {
+    if (running || depth != 0 || pendingTopAttributes != null) {
+      throw new IllegalStateException("takePending() inside a reply");
+    }
+    byte[] rest = Arrays.copyOfRange(buf, start, end);
+    start = end = 0;
+    if (buf != own) buf = own;
+    return rest;
   }
 
   /** The protocol violation that stopped this reader, or null. */
@@ -156,7 +193,7 @@ public final class RespReader implements Handler<Buffer> {
     if (running) throw new IllegalStateException("feed() from inside the value consumer");
     running = true;
     try {
-      while (start < end && step()) {
+      while (start < end && !paused && step()) {
         // each step finished one value or header
       }
     } catch (RespProtocolException e) {
@@ -199,6 +236,10 @@ public final class RespReader implements Handler<Buffer> {
     final byte[] a = buf;
     int p = start;
     byte t = a[p];
+    if (t == '\n' && skipNewlines && depth == 0 && pendingTopAttributes == null) {
+      advance(p + 1);
+      return true;
+    }
     int cr = RespScan.lineEnd(a, p + Math.max(1, scanned), end);
     if (cr < 0) {
       scanned = Math.max(1, end - p - 1); // the last byte may be a CR whose LF is on its way
