@@ -161,6 +161,48 @@ class ProtocolErrorsTest {
     assertEquals(expected, actual);
   }
 
+  /** Sends the bytes one TCP segment at a time, then reads until the connection is quiet. */
+  static Outcome trickle(int port, byte[] request) throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      s.setTcpNoDelay(true);
+      for (byte b : request) {
+        s.getOutputStream().write(b);
+        s.getOutputStream().flush();
+      }
+      s.setSoTimeout(QUIET_MS);
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[65536];
+      try {
+        for (int n; (n = s.getInputStream().read(buf)) > 0; ) got.write(buf, 0, n);
+        return new Outcome(got.toString(StandardCharsets.ISO_8859_1), true);
+      } catch (SocketTimeoutException e) {
+        return new Outcome(got.toString(StandardCharsets.ISO_8859_1), false);
+      }
+    }
+  }
+
+  @Test
+  void pipelineSentByteAtATimeGetsTheSameReplies() throws Exception {
+    String pipeline = "*3\r\n$3\r\nSET\r\n$5\r\nk\r\nv1\r\n$0\r\n\r\nPING\r\n\r\n*0\r\n"
+        + "ECHO \"a b\\x41\" 'it\\'s'\n*2\r\n$4\r\nECHO\r\n$12\r\n*1\r\n$4\r\nPING\r\nGET k\r\n*1\r\n$x\r\n";
+    byte[] bytes = pipeline.getBytes(StandardCharsets.ISO_8859_1);
+    Outcome expected = trickle(real.port, bytes);
+    assertTrue(expected.closed(), expected.toString());
+    assertEquals(expected, trickle(ours.port(), bytes));
+  }
+
+  @Test
+  void bigValueSplitAcrossManyReadsRoundTrips() throws Exception {
+    String value = "v".repeat(3 * 1024 * 1024 + 1);
+    for (int port : new int[] {real.port, ours.port()}) {
+      try (RespClient c = new RespClient(port)) {
+        assertEquals("+OK", c.call("SET", "big", value).toString());
+        assertEquals('"' + value + '"', c.call("GET", "big").toString(), "port " + port);
+      }
+    }
+  }
+
   @Test
   void httpRequestIsClosedWithoutAnyReply() throws Exception {
     for (int port : new int[] {real.port, ours.port()}) {
