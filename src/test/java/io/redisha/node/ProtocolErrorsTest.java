@@ -109,6 +109,8 @@ class ProtocolErrorsTest {
         c("inline word where a bulk is expected", "*2\r\n$4\r\nECHO\r\nhello\r\n", true),
         c("non-ASCII byte where a bulk is expected", "*1\r\n\u00e9\r\n", true),
         c("LF where a bulk is expected", "*1\r\n\n\r\n", true),
+        c("CR where a bulk is expected", "*1\r\n\r\n", true),
+        c("NUL where a bulk is expected keeps waiting", "*1\r\n\0\r\n", false),
         c("unbalanced double quote", "ECHO \"abc\r\n", true),
         c("closing quote followed by a letter", "ECHO 'a'b\r\n", true),
         c("commands before the error are answered", "PING\r\nSET k v\r\nGET k\r\n*x\r\nPING\r\n", true),
