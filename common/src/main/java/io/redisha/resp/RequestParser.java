@@ -189,7 +189,7 @@ public final class RequestParser {
   }
 
   private void parse() {
-    if (parsing) return; // a sink that feeds or resumes from onCommand: the running loop carries on
+    if (parsing) return; // resume() from inside onCommand: the running loop carries on
     parsing = true;
     try {
       while (!failed && !paused && start < end) {
