@@ -212,7 +212,8 @@ public final class Client implements RequestParser.Sink {
   @Override
   public void onProtocolError(String message) {
     node.log.verbose("Protocol error (" + message + ") from client: id=" + id + " addr=" + addr);
-    out.error("ERR " + message);
+    if (closeAfterReply) return; // after QUIT redis-server parses nothing more
+    out.error(("ERR " + message).getBytes(StandardCharsets.ISO_8859_1));
     node.stats.countError("ERR");
     closeAfterReply = true;
     if (!inRead) flush();

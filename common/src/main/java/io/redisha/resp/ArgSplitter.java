@@ -9,6 +9,11 @@ import java.util.List;
  * redis.conf lines: blanks separate arguments, "double quotes" understand
  * {@code \n \r \t \b \a \\ \" \xHH}, 'single quotes' understand only {@code \'},
  * and a closing quote must be followed by a blank or the end of the line.
+ *
+ * <p>Two details of redis-server's C-string splitter are kept on purpose: a NUL byte
+ * ends the line, and vertical tab and form feed count as blanks between arguments
+ * and after a closing quote, yet not inside an unquoted argument ({@code a\vb} is one
+ * argument).
  */
 public final class ArgSplitter {
 
@@ -16,10 +21,16 @@ public final class ArgSplitter {
 
   /** Returns the arguments, or null when the quotes do not balance. */
   public static List<byte[]> split(byte[] line, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (line[i] == 0) {
+        to = i;
+        break;
+      }
+    }
     List<byte[]> args = new ArrayList<>();
     int p = from;
     while (true) {
-      while (p < to && isBlank(line[p])) p++;
+      while (p < to && isSpace(line[p])) p++;
       if (p >= to) return args;
       ByteArrayOutputStream cur = new ByteArrayOutputStream();
       boolean inDouble = false, inSingle = false, done = false;
@@ -42,7 +53,7 @@ public final class ArgSplitter {
               default -> e;
             });
           } else if (c == '"') {
-            if (p + 1 < to && !isBlank(line[p + 1])) return null;
+            if (p + 1 < to && !isSpace(line[p + 1])) return null;
             done = true;
           } else {
             cur.write(c);
@@ -54,7 +65,7 @@ public final class ArgSplitter {
             p++;
             cur.write('\'');
           } else if (c == '\'') {
-            if (p + 1 < to && !isBlank(line[p + 1])) return null;
+            if (p + 1 < to && !isSpace(line[p + 1])) return null;
             done = true;
           } else {
             cur.write(c);
@@ -65,7 +76,7 @@ public final class ArgSplitter {
           } else {
             byte c = line[p];
             switch (c) {
-              case ' ', '\n', '\r', '\t', 0 -> done = true;
+              case ' ', '\n', '\r', '\t' -> done = true;
               case '"' -> inDouble = true;
               case '\'' -> inSingle = true;
               default -> cur.write(c);
@@ -78,8 +89,9 @@ public final class ArgSplitter {
     }
   }
 
-  private static boolean isBlank(byte c) {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0;
+  /** C's isspace in the "C" locale. */
+  private static boolean isSpace(byte c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
   }
 
   private static boolean isHex(byte c) {

@@ -28,6 +28,7 @@ public final class ReplyWriter {
   private Buffer out = Buffer.buffer(256);
   private int proto = 2;
   private final byte[] digits = new byte[24];
+  private final byte[] valueDigits = new byte[24];
 
   public int protocol() {
     return proto;
@@ -73,6 +74,22 @@ public final class ReplyWriter {
     return this;
   }
 
+  /**
+   * Writes {@code -text} from raw bytes, for errors that quote client bytes verbatim
+   * (the request parser's "expected '$', got 'c'"). CR and LF become spaces.
+   */
+  public ReplyWriter error(byte[] text) {
+    out.appendByte((byte) '-');
+    int from = out.length();
+    out.appendBytes(text);
+    for (int i = from; i < out.length(); i++) {
+      byte c = out.getByte(i);
+      if (c == '\r' || c == '\n') out.setByte(i, (byte) ' ');
+    }
+    out.appendBytes(CRLF);
+    return this;
+  }
+
   public ReplyWriter integer(long v) {
     if (v >= 0 && v < SMALL_INTS.length) {
       out.appendBytes(SMALL_INTS[(int) v]);
@@ -102,8 +119,10 @@ public final class ReplyWriter {
   /** An integer as a bulk string, as INCRBYFLOAT-style replies and RESP2 scores need. */
   public ReplyWriter bulk(long v) {
     int n = formatLong(v);
+    // header() reuses the digit scratch, so keep v's digits aside first.
+    System.arraycopy(digits, digits.length - n, valueDigits, 0, n);
     header((byte) '$', n);
-    out.appendBytes(digits, digits.length - n, n).appendBytes(CRLF);
+    out.appendBytes(valueDigits, 0, n).appendBytes(CRLF);
     return this;
   }
 
@@ -153,6 +172,13 @@ public final class ReplyWriter {
   public ReplyWriter bool(boolean b) {
     if (proto == 3) out.appendString(b ? "#t\r\n" : "#f\r\n");
     else integer(b ? 1 : 0);
+    return this;
+  }
+
+  /** An integer of any size given as decimal text: RESP3 {@code (}, a RESP2 bulk. */
+  public ReplyWriter bigNumber(String decimal) {
+    if (proto == 3) out.appendByte((byte) '(').appendString(decimal).appendBytes(CRLF);
+    else bulk(decimal.getBytes(StandardCharsets.US_ASCII));
     return this;
   }
 

@@ -1,7 +1,10 @@
 package io.redisha.resp;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,12 +32,22 @@ public final class RequestParser {
   static final int UNAUTH_MAX_ARGS = 10;
   static final int UNAUTH_MAX_BULK = 16384;
   private static final byte[][] NO_ARGS = new byte[0][];
+  private static final byte[] EMPTY = new byte[0];
+  /** Longest bulk a Java array holds; a bigger proto-max-bulk-len cannot be honoured. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+  private static final int INITIAL_BUFFER = 1024;
+  private static final int SHRINK_ABOVE = 16 * 1024;
 
   /** Receives what the parser finds, in order. */
   public interface Sink {
     void onCommand(byte[][] args);
 
-    /** The message is Redis's text without the {@code -ERR } prefix. */
+    /**
+     * The message is Redis's text without the {@code -ERR } prefix. Each char stands
+     * for one byte (ISO-8859-1): "expected '$', got 'c'" quotes the offending byte as
+     * is, so encode it with {@link ReplyWriter#error(byte[])} to match Redis exactly.
+     * The parser is dead afterwards; the caller replies and closes the connection.
+     */
     void onProtocolError(String message);
   }
 
@@ -42,9 +55,14 @@ public final class RequestParser {
   private long maxBulkLen = 512L * 1024 * 1024;
   private boolean authRequired;
 
-  private byte[] buf = new byte[16 * 1024];
+  /** Holds an unfinished request between reads; empty while nothing is pending. */
+  private byte[] own = EMPTY;
+  /** What is being parsed: {@link #own}, or the caller's array during {@link #feed}. */
+  private byte[] buf = EMPTY;
   private int start;
   private int end;
+  /** Bytes after {@link #start} already searched for the line end, so a long line is not rescanned. */
+  private int searched;
 
   // Multibulk state carried across reads, as redis-server keeps it in the client.
   private int multibulkLen;
@@ -53,6 +71,8 @@ public final class RequestParser {
   private int argCount;
   private boolean failed;
   private boolean paused;
+  private boolean numberOk;
+  private boolean parsing;
 
   public RequestParser(Sink sink) {
     this.sink = sink;
@@ -76,39 +96,57 @@ public final class RequestParser {
     return failed;
   }
 
-  /**
-   * Stops handing out commands (the bytes stay buffered) until {@link #resume}: the
-   * server pauses a client that blocks or whose replies pile up unread.
-   */
-  public void pause() {
-    paused = true;
-  }
-
-  /** Hands out the buffered commands, unless a command pauses the parser again. */
-  public void resume() {
-    paused = false;
-    parse();
-  }
-
-  public boolean paused() {
-    return paused;
-  }
-
   public void feed(Buffer data) {
     if (failed) return;
-    int n = data.length();
-    ensureRoom(n);
-    data.getBytes(0, n, buf, end);
-    end += n;
-    parse();
+    ByteBuf bb = ((BufferInternal) data).getByteBuf();
+    if (bb.hasArray()) feed(bb.array(), bb.arrayOffset() + bb.readerIndex(), data.length());
+    else feed(data.getBytes());
   }
 
   public void feed(byte[] data) {
+    feed(data, 0, data.length);
+  }
+
+  /**
+   * Parses {@code a[off, off + len)}, which the parser reads during this call only. When
+   * nothing is pending (the usual case) it parses straight from the caller's bytes and
+   * copies only an unfinished request at the end, so most reads cost no copy and an idle
+   * connection holds no buffer.
+   */
+  public void feed(byte[] a, int off, int len) {
+    if (failed || len == 0) return;
+    if (parsing) throw new IllegalStateException("feed() from inside the sink");
+    if (start == end) {
+      buf = a;
+      start = off;
+      end = off + len;
+      searched = 0;
+    } else {
+      ensureRoom(len);
+      System.arraycopy(a, off, buf, end, len);
+      end += len;
+    }
+    try {
+      parse();
+    } finally {
+      settle(); // also when the sink threw: never keep the caller's array
+    }
+  }
+
+  /** After parsing: keeps the unfinished tail in our own array, releasing a big one when empty. */
+  private void settle() {
     if (failed) return;
-    ensureRoom(data.length);
-    System.arraycopy(data, 0, buf, end, data.length);
-    end += data.length;
-    parse();
+    int n = end - start;
+    if (buf != own) {
+      if (n > own.length) own = new byte[Math.max(INITIAL_BUFFER, 2 * n)];
+      System.arraycopy(buf, start, own, 0, n);
+      buf = own;
+      start = 0;
+      end = n;
+    } else if (n == 0) {
+      start = end = 0;
+    }
+    if (n == 0 && own.length > SHRINK_ABOVE) own = buf = EMPTY;
   }
 
   private void ensureRoom(int n) {
@@ -117,33 +155,59 @@ public final class RequestParser {
     if (live + n <= buf.length && start > 0) {
       System.arraycopy(buf, start, buf, 0, live);
     } else {
-      byte[] bigger = new byte[Math.max(buf.length * 2, live + n)];
+      long want = Math.max(Math.max(Math.min(2L * buf.length, MAX_ARRAY), (long) live + n), INITIAL_BUFFER);
+      if (want > MAX_ARRAY) throw new IllegalStateException("query buffer over 2 GB");
+      byte[] bigger = new byte[(int) want];
       System.arraycopy(buf, start, bigger, 0, live);
-      buf = bigger;
+      own = buf = bigger;
     }
     start = 0;
     end = live;
   }
 
-  private void parse() {
-    while (!failed && !paused && start < end) {
-      boolean progressed;
-      if (multibulkLen == 0 && buf[start] != '*') {
-        progressed = parseInline();
-      } else {
-        progressed = parseMultibulk();
-      }
-      if (!progressed) break;
+  /**
+   * Stops handing commands to the sink after the current one (a blocked client, as
+   * redis-server stops reading a blocked client's query buffer); what arrives meanwhile
+   * is kept. {@link #resume()} carries on with the kept bytes.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Carries on with the kept bytes; from inside {@link Sink#onCommand} it only clears the pause. */
+  public void resume() {
+    if (!paused) return;
+    paused = false;
+    if (!failed && !parsing) {
+      parse();
+      settle();
     }
-    if (start == end && !paused) {
-      start = 0;
-      end = 0;
-      if (buf.length > 64 * 1024 && multibulkLen == 0) buf = new byte[16 * 1024];
+  }
+
+  public boolean paused() {
+    return paused;
+  }
+
+  private void parse() {
+    if (parsing) return; // resume() from inside onCommand: the running loop carries on
+    parsing = true;
+    try {
+      while (!failed && !paused && start < end) {
+        boolean progressed;
+        if (multibulkLen == 0 && buf[start] != '*') {
+          progressed = parseInline();
+        } else {
+          progressed = parseMultibulk();
+        }
+        if (!progressed) break;
+      }
+    } finally {
+      parsing = false;
     }
   }
 
   private boolean parseInline() {
-    int nl = indexOf((byte) '\n', start, end);
+    int nl = find((byte) '\n');
     if (nl < 0) {
       if (end - start > INLINE_MAX) fail("Protocol error: too big inline request");
       return false;
@@ -151,7 +215,7 @@ public final class RequestParser {
     int lineEnd = nl;
     if (lineEnd > start && buf[lineEnd - 1] == '\r') lineEnd--;
     List<byte[]> parts = ArgSplitter.split(buf, start, lineEnd);
-    start = nl + 1;
+    consumeTo(nl + 1);
     if (parts == null) {
       fail("Protocol error: unbalanced quotes in request");
       return false;
@@ -162,14 +226,15 @@ public final class RequestParser {
 
   private boolean parseMultibulk() {
     if (multibulkLen == 0) {
-      int cr = indexOf((byte) '\r', start, end);
+      int cr = find((byte) '\r');
       if (cr < 0) {
         if (end - start > INLINE_MAX) fail("Protocol error: too big mbulk count string");
         return false;
       }
-      if (cr + 1 >= end) return false; // the '\n' has not arrived yet
-      long ll = parseLong(start + 1, cr);
-      if (ll == Long.MIN_VALUE || ll > Integer.MAX_VALUE) {
+      // Only the presence of a byte after '\r' is checked, not that it is '\n'.
+      if (cr + 1 >= end) return false;
+      long ll = string2ll(start + 1, cr);
+      if (!numberOk || ll > Integer.MAX_VALUE) {
         fail("Protocol error: invalid multibulk length");
         return false;
       }
@@ -177,8 +242,8 @@ public final class RequestParser {
         fail("Protocol error: unauthenticated multibulk length");
         return false;
       }
-      start = cr + 2;
-      if (ll <= 0) return true; // an empty request is skipped, as redis-server does
+      consumeTo(cr + 2);
+      if (ll <= 0) return true; // "*0" and "*-1" are skipped without a reply
       multibulkLen = (int) ll;
       args = new byte[(int) Math.min(ll, 1024)][];
       argCount = 0;
@@ -186,7 +251,7 @@ public final class RequestParser {
     }
     while (multibulkLen > 0) {
       if (bulkLen == -1) {
-        int cr = indexOf((byte) '\r', start, end);
+        int cr = find((byte) '\r');
         if (cr < 0) {
           if (end - start > INLINE_MAX) fail("Protocol error: too big bulk count string");
           return false;
@@ -196,8 +261,8 @@ public final class RequestParser {
           fail("Protocol error: expected '$', got '" + (char) (buf[start] & 0xff) + "'");
           return false;
         }
-        long ll = parseLong(start + 1, cr);
-        if (ll == Long.MIN_VALUE || ll < 0 || ll > maxBulkLen) {
+        long ll = string2ll(start + 1, cr);
+        if (!numberOk || ll < 0 || ll > maxBulkLen || ll > MAX_ARRAY) {
           fail("Protocol error: invalid bulk length");
           return false;
         }
@@ -205,26 +270,23 @@ public final class RequestParser {
           fail("Protocol error: unauthenticated bulk length");
           return false;
         }
-        start = cr + 2;
+        consumeTo(cr + 2);
         bulkLen = ll;
       }
-      if (end - start < bulkLen + 2) {
-        ensureRoom((int) Math.min(bulkLen + 2, Integer.MAX_VALUE - 16) - (end - start));
-        return false;
-      }
-      byte[] arg = new byte[(int) bulkLen];
-      System.arraycopy(buf, start, arg, 0, (int) bulkLen);
-      start += (int) bulkLen + 2;
+      // The two bytes after the data are skipped unchecked, as redis-server does.
+      if (end - start < bulkLen + 2) return false;
+      int n = (int) bulkLen;
+      byte[] arg = n == 0 ? EMPTY : new byte[n];
+      System.arraycopy(buf, start, arg, 0, n);
+      consumeTo(start + n + 2);
       if (argCount == args.length) {
-        byte[][] bigger = new byte[Math.min(args.length * 2, argCount + multibulkLen)][];
-        System.arraycopy(args, 0, bigger, 0, argCount);
-        args = bigger;
+        args = Arrays.copyOf(args, (int) Math.min((long) args.length * 2, (long) argCount + multibulkLen));
       }
       args[argCount++] = arg;
       bulkLen = -1;
       multibulkLen--;
     }
-    byte[][] done = argCount == args.length ? args : java.util.Arrays.copyOf(args, argCount);
+    byte[][] done = argCount == args.length ? args : Arrays.copyOf(args, argCount);
     args = null;
     sink.onCommand(done);
     return true;
@@ -233,34 +295,63 @@ public final class RequestParser {
   private void fail(String message) {
     failed = true;
     start = end = 0;
+    own = buf = EMPTY;
+    args = null;
     sink.onProtocolError(message);
   }
 
-  private int indexOf(byte b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (buf[i] == b) return i;
+  /**
+   * Where {@code b} first occurs after {@link #start}, or -1. redis-server looks for line
+   * ends with strchr on its NUL-terminated query buffer, so a NUL byte before the line
+   * end hides it: the request stays incomplete until the size limit makes it an error.
+   */
+  private int find(byte b) {
+    for (int i = start + searched; i < end; i++) {
+      byte c = buf[i];
+      if (c == b) return i;
+      if (c == 0) {
+        searched = i - start;
+        return -1;
+      }
     }
+    searched = end - start;
     return -1;
   }
 
-  /** Redis's string2ll for a header: Long.MIN_VALUE when it is not a plain integer. */
-  private long parseLong(int from, int to) {
-    if (from >= to || to - from > 20) return Long.MIN_VALUE;
-    boolean neg = false;
+  private void consumeTo(int p) {
+    start = p;
+    searched = 0;
+  }
+
+  /**
+   * redis-server's string2ll: an optional '-', then no leading zeros, no '+', no
+   * blanks, at most 20 characters; "-0" is refused. Sets {@link #numberOk}.
+   */
+  private long string2ll(int from, int to) {
+    numberOk = false;
+    int len = to - from;
+    if (len <= 0 || len > 20) return 0;
+    if (len == 1 && buf[from] == '0') {
+      numberOk = true;
+      return 0;
+    }
     int p = from;
+    boolean neg = false;
     if (buf[p] == '-') {
       neg = true;
-      p++;
-      if (p == to) return Long.MIN_VALUE;
+      if (++p == to) return 0;
     }
-    long v = 0;
+    if (buf[p] < '1' || buf[p] > '9') return 0;
+    long v = 0; // accumulated negatively so that Long.MIN_VALUE fits
     for (; p < to; p++) {
-      byte c = buf[p];
-      if (c < '0' || c > '9') return Long.MIN_VALUE;
-      v = v * 10 + (c - '0');
-      if (v < 0) return Long.MIN_VALUE;
+      int d = buf[p] - '0';
+      if (d < 0 || d > 9) return 0;
+      if (v < (Long.MIN_VALUE + d) / 10) return 0;
+      v = v * 10 - d;
     }
-    return neg ? -v : v;
+    if (!neg && v == Long.MIN_VALUE) return 0;
+    numberOk = true;
+    return neg ? v : -v;
   }
 
   static String text(byte[] b) {
