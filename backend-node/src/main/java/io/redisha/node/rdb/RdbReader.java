@@ -19,14 +19,25 @@ import java.util.List;
  */
 public final class RdbReader {
 
+  /** What a parse ran into, for tests that must prove a dump exercised each encoding. */
+  interface Observer {
+    void valueType(int rdbType);
+
+    void plainNode();
+
+    void lzfString();
+  }
+
   private final RdbInput in;
   private final RdbVisitor visitor;
+  private final Observer observer;
   private int version;
   private int db;
 
-  private RdbReader(RdbInput in, RdbVisitor visitor) {
+  private RdbReader(RdbInput in, RdbVisitor visitor, Observer observer) {
     this.in = in;
     this.visitor = visitor;
+    this.observer = observer;
   }
 
   public static void read(Path file, RdbVisitor visitor) throws IOException {
@@ -37,7 +48,11 @@ public final class RdbReader {
 
   /** Parses the whole stream; {@code source} names it in error messages. Does not close it. */
   public static void read(InputStream stream, String source, RdbVisitor visitor) throws IOException {
-    new RdbReader(new RdbInput(stream, source), visitor).run();
+    new RdbReader(new RdbInput(stream, source), visitor, null).run();
+  }
+
+  static void read(InputStream stream, String source, RdbVisitor visitor, Observer observer) throws IOException {
+    new RdbReader(new RdbInput(stream, source), visitor, observer).run();
   }
 
   /** Convenience for tests and small files: every entry in a list. */
@@ -86,6 +101,7 @@ public final class RdbReader {
         default -> {
           byte[] key = string("a key");
           in.key = key;
+          if (observer != null) observer.valueType(op);
           RdbValue value = value(op, at, key);
           in.key = null;
           visitor.entry(new RdbEntry(db, key, expireAt, value));
@@ -196,6 +212,7 @@ public final class RdbReader {
   }
 
   private byte[] lzf(String what) throws IOException {
+    if (observer != null) observer.lzfString();
     long at = in.offset() - 1;
     long clen = length("the compressed length of " + what);
     long len = length("the uncompressed length of " + what);
@@ -336,6 +353,7 @@ public final class RdbReader {
           long nodeAt = in.offset();
           long container = length("a node container of list");
           if (container == Rdb.QUICKLIST_NODE_PLAIN) {
+            if (observer != null) observer.plainNode();
             elements.add(string("a plain node of list"));
           } else if (container == Rdb.QUICKLIST_NODE_PACKED) {
             blob(false, "listpack node of list", elements);
