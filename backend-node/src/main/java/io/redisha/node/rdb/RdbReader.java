@@ -153,6 +153,13 @@ public final class RdbReader {
 
   /** A length: 6 bits, 14 bits, or a 32/64-bit big-endian number after 0x80/0x81. */
   private long length(String what) throws IOException {
+    long n = unsignedLength(what);
+    if (n < 0) throw in.error(what + ": length " + Long.toUnsignedString(n) + " is too large");
+    return n;
+  }
+
+  /** A length that may use all 64 bits (module ids do). */
+  private long unsignedLength(String what) throws IOException {
     int b = in.u8(what);
     switch (b >>> 6) {
       case 0:
@@ -161,11 +168,7 @@ public final class RdbReader {
         return ((b & 0x3f) << 8) | in.u8(what);
       case 2:
         if (b == 0x80) return in.u32be(what);
-        if (b == 0x81) {
-          long n = in.s64be(what);
-          if (n < 0) throw in.error(what + ": length " + Long.toUnsignedString(n) + " is too large");
-          return n;
-        }
+        if (b == 0x81) return in.s64be(what);
         throw in.errorAt(in.offset() - 1, String.format("bad length encoding 0x%02x while reading %s", b, what));
       default:
         throw in.errorAt(in.offset() - 1, String.format("expected a length but found string encoding 0x%02x while reading %s", b, what));
@@ -369,7 +372,7 @@ public final class RdbReader {
         throw in.errorAt(at, "stream values (type " + Rdb.typeName(type) + ") are not supported");
       case Rdb.TYPE_MODULE_PRE_GA:
       case Rdb.TYPE_MODULE_2: {
-        long id = length("a module id");
+        long id = unsignedLength("a module id");
         throw in.errorAt(at, "module values are not supported (a value of module " + moduleName(id) + ")");
       }
       default:
@@ -407,7 +410,7 @@ public final class RdbReader {
 
   /** Skips a MODULE_AUX payload, which is self-describing, and returns the module's name. */
   private String skipModuleAux(long at) throws IOException {
-    long id = length("a module id");
+    long id = unsignedLength("a module id");
     long whenOpcode = length("a module aux 'when' opcode");
     length("a module aux 'when'");
     if (whenOpcode != Rdb.MODULE_OPCODE_UINT) throw in.errorAt(at, "bad module aux data of module " + moduleName(id));
