@@ -46,7 +46,11 @@ public final class RdbReader {
     }
   }
 
-  /** Parses the whole stream; {@code source} names it in error messages. Does not close it. */
+  /**
+   * Parses the stream up to and including the checksum; {@code source} names it in error
+   * messages. Does not close it. It reads ahead in blocks, so a stream that carries more
+   * than the dump (a replication link) must be cut to the dump's length by the caller.
+   */
   public static void read(InputStream stream, String source, RdbVisitor visitor) throws IOException {
     new RdbReader(new RdbInput(stream, source), visitor, null).run();
   }

@@ -1,6 +1,5 @@
 package io.redisha.node.rdb;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -92,10 +91,5 @@ public sealed interface RdbValue {
     for (int i = 0; i < n; i++) s.append(i == 0 ? "" : ", ").append(show(l.get(i)));
     if (n < l.size()) s.append(", ...(").append(l.size()).append(" elements)");
     return s.append(']').toString();
-  }
-
-  /** A string value from text, for tests and callers that build values by hand. */
-  static Str str(String s) {
-    return new Str(s.getBytes(StandardCharsets.UTF_8));
   }
 }

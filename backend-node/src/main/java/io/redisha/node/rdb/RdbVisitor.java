@@ -6,6 +6,7 @@ import java.io.IOException;
  * Receives a dump as {@link RdbReader} parses it, one key at a time, so a large file is
  * never held in memory as a whole. Everything but {@link #entry} is optional.
  */
+@FunctionalInterface
 public interface RdbVisitor {
 
   /** The version from the header ("REDIS0010" is 10). */
