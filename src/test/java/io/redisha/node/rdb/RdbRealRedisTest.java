@@ -134,6 +134,30 @@ class RdbRealRedisTest {
     }
   }
 
+  @Test
+  void hugeListElementsGoToPlainNodesThatRedisLoads() throws Exception {
+    List<byte[]> elements = new ArrayList<>();
+    for (int i = 0; i < 12; i++) elements.add(RedisData.b(i % 3 == 0 ? ("plain" + i).repeat(300) : "packed" + i));
+    List<RdbEntry> data = List.of(new RdbEntry(0, RedisData.b("l"), -1, new RdbValue.ListOf(elements)));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (RdbWriter w = new RdbWriter(bytes, true, 1000)) {
+      w.header(RdbWriter.Aux.now(0));
+      w.selectDb(0, 1, 0);
+      w.entry(RedisData.b("l"), -1, new RdbValue.ListOf(elements));
+      w.finish();
+    }
+    Seen seen = new Seen();
+    List<RdbEntry> parsed = new ArrayList<>();
+    RdbReader.read(new java.io.ByteArrayInputStream(bytes.toByteArray()), "t", parsed::add, seen);
+    assertEquals(4, seen.plainNodes);
+    assertEquals(data, parsed);
+    Files.write(tmp.resolve("plain.rdb"), bytes.toByteArray());
+    try (RealRedis r = startOn(tmp, "plain.rdb", "--sanitize-dump-payload", "yes"); RespClient c = r.client()) {
+      RedisData.assertSameData(data, RedisData.fetchAll(c, data), 0);
+      assertEquals(new Reply.Int(12), c.call("LLEN", "l"));
+    }
+  }
+
   /** Starts redis-server loading {@code dir/file}; its log goes there too, to survive a failed start. */
   static RealRedis startOn(Path dir, String file, String... extra) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--dir", dir.toString(), "--dbfilename", file,

@@ -24,6 +24,8 @@ public final class RdbWriter implements Closeable {
   public static final String REDIS_VERSION = "7.0.15";
   /** Redis's default list-max-listpack-size -2: quicklist nodes of at most 8 KB. */
   private static final int LIST_NODE_BYTES = 8192;
+  /** Redis 7.0's packed_threshold: elements this large go to PLAIN quicklist nodes. */
+  static final int PLAIN_THRESHOLD = 1 << 30;
 
   private final OutputStream out;
   private final byte[] buf = new byte[64 * 1024];
@@ -31,6 +33,7 @@ public final class RdbWriter implements Closeable {
   private long crc;
   private long flushed;
   private final Lzf.Compressor lzf;
+  private final int plainThreshold;
   private final Packed.ListpackBuilder listpack = new Packed.ListpackBuilder();
   private boolean headerWritten;
   private boolean finished;
@@ -64,8 +67,14 @@ public final class RdbWriter implements Closeable {
 
   /** @param compress whether long strings may be LZF-compressed (Redis's rdbcompression) */
   public RdbWriter(OutputStream out, boolean compress) {
+    this(out, compress, PLAIN_THRESHOLD);
+  }
+
+  /** With another plain-node threshold, for tests (as DEBUG QUICKLIST-PACKED-THRESHOLD does in Redis). */
+  RdbWriter(OutputStream out, boolean compress, int plainThreshold) {
     this.out = out;
     this.lzf = compress ? new Lzf.Compressor() : null;
+    this.plainThreshold = plainThreshold;
   }
 
   /** Writes "REDIS0010" and the aux fields; must come first. */
@@ -189,36 +198,53 @@ public final class RdbWriter implements Closeable {
 
   // ---------------------------------------------------------------------------------------
 
-  /** Quicklist 2: a node count, then per node a container kind and a listpack string. */
+  /**
+   * Quicklist 2: a node count, then per node its container and a string: a listpack of
+   * up to 8 KB, or, for an element of 1 GB or more (which no listpack may hold), the
+   * element alone as a PLAIN node, as Redis 7.0 keeps them.
+   */
   private void list(List<byte[]> elements) throws IOException {
     int nodes = 0;
     int bytes = 0;
     int count = 0;
     for (byte[] el : elements) {
-      int e = Packed.ListpackBuilder.entrySize(el);
-      if (count > 0 && bytes + e <= LIST_NODE_BYTES && count < 0xffff) {
-        bytes += e;
-        count++;
-      } else {
+      if (el.length >= plainThreshold) {
         nodes++;
-        bytes = 7 + e;
-        count = 1;
+        count = 0;
+      } else {
+        int e = Packed.ListpackBuilder.entrySize(el);
+        if (count > 0 && fits(bytes, e, count)) {
+          bytes += e;
+          count++;
+        } else {
+          nodes++;
+          bytes = 7 + e;
+          count = 1;
+        }
       }
     }
     length(nodes);
-    // Same cut as above, now building the nodes.
+    // The same cuts as above, now writing the nodes.
     listpack.reset();
     bytes = 0;
     for (byte[] el : elements) {
-      int e = Packed.ListpackBuilder.entrySize(el);
-      if (listpack.count() > 0 && !(bytes + e <= LIST_NODE_BYTES && listpack.count() < 0xffff)) {
-        packedNode();
+      if (el.length >= plainThreshold) {
+        if (listpack.count() > 0) packedNode();
+        length(Rdb.QUICKLIST_NODE_PLAIN);
+        string(el);
+        continue;
       }
+      int e = Packed.ListpackBuilder.entrySize(el);
+      if (listpack.count() > 0 && !fits(bytes, e, listpack.count())) packedNode();
       if (listpack.count() == 0) bytes = 7;
       listpack.add(el);
       bytes += e;
     }
-    packedNode();
+    if (listpack.count() > 0) packedNode();
+  }
+
+  private static boolean fits(int nodeBytes, int entryBytes, int nodeCount) {
+    return nodeBytes + entryBytes <= LIST_NODE_BYTES && nodeCount < 0xffff;
   }
 
   private void packedNode() throws IOException {
