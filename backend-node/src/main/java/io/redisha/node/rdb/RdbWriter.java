@@ -11,7 +11,7 @@ import java.util.List;
  * Writes a version 10 dump.rdb, as redis-server 7.0 writes it and loads it, one key at a
  * time straight to the stream (buffered here, so pass an unbuffered stream):
  * <pre>
- *   header(aux) · { selectDb(db, keys, expires) · entry(...)... }... · finish()
+ *   header(aux) · functionLibrary(code)... · { selectDb(db, keys, expires) · entry(...)... }... · finish()
  * </pre>
  * Values use the plain encodings, which Redis 7.0 converts to its compact ones while
  * loading (small hashes and sorted sets to listpacks, integer sets to intsets): STRING
@@ -104,6 +104,13 @@ public final class RdbWriter implements Closeable {
     u8(Rdb.OPCODE_AUX);
     string(name.getBytes(StandardCharsets.UTF_8));
     string(value);
+  }
+
+  /** A function library (its source, "#!lua name=..."); Redis writes them after the aux fields. */
+  public void functionLibrary(byte[] code) throws IOException {
+    checkOpen();
+    u8(Rdb.OPCODE_FUNCTION2);
+    string(code);
   }
 
   /** Starts database {@code db}; {@code keys} and {@code expires} size Redis's hash tables on load. */
