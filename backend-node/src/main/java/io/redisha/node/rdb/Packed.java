@@ -39,20 +39,30 @@ final class Packed {
     long zlbytes = u32le(zl, 0);
     if (zlbytes != len) throw new Corrupt(0, "ziplist header says " + zlbytes + " bytes but the blob has " + len);
     long zltail = u32le(zl, 4);
-    if (zltail >= len) throw new Corrupt(4, "ziplist tail offset " + zltail + " is beyond its end");
     int zllen = u16le(zl, 8);
     int p = ZIPLIST_HEADER;
     int count = 0;
+    int prevEntry = -1;
+    int prevSize = 0;
     while (true) {
       if (p >= len) throw new Corrupt(p, "ziplist has no end marker");
       int b = zl[p] & 0xff;
       if (b == ZIPLIST_END) break;
       int entry = p;
+      long prevlen;
+      // Redis may keep the 5-byte form for a small length (it avoids cascading rewrites), so
+      // only the value is checked.
       if (b == 0xfe) {
         need(zl, p, 5, "ziplist entry's previous-length");
+        prevlen = u32le(zl, p + 1);
         p += 5;
       } else {
+        prevlen = b;
         p += 1;
+      }
+      if (prevlen != prevSize) {
+        throw new Corrupt(entry, "ziplist entry's previous-length says " + prevlen + " but the previous entry has "
+            + prevSize + " bytes");
       }
       need(zl, p, 1, "ziplist entry encoding");
       int enc = zl[p] & 0xff;
@@ -94,9 +104,12 @@ final class Packed {
           p += 1 + size;
         }
       }
-      if (p <= entry) throw new Corrupt(entry, "ziplist entry does not advance");
+      prevEntry = entry;
+      prevSize = p - entry;
       count++;
     }
+    long lastEntry = prevEntry < 0 ? ZIPLIST_HEADER : prevEntry;
+    if (zltail != lastEntry) throw new Corrupt(4, "ziplist tail offset " + zltail + " is not its last entry's (" + lastEntry + ")");
     if (p != len - 1) throw new Corrupt(p, "ziplist end marker is " + (len - 1 - p) + " bytes before the blob's end");
     if (zllen != 0xffff && zllen != count) {
       throw new Corrupt(8, "ziplist header counts " + zllen + " entries but it has " + count);
