@@ -204,8 +204,12 @@ final class Packed {
       throw new Corrupt(4, "intset of " + count + " " + width + "-byte integers cannot be " + is.length + " bytes long");
     }
     int w = (int) width;
+    long prev = 0;
     for (int p = 8; p < is.length; p += w) {
       long v = w == 2 ? (short) u16le(is, p) : w == 4 ? (int) u32le(is, p) : s64le(is, p);
+      // Sorted and unique, or Redis's binary searches (and SISMEMBER) would go wrong.
+      if (p > 8 && v <= prev) throw new Corrupt(p, "intset is not sorted: " + v + " after " + prev);
+      prev = v;
       out.add(decimal(v));
     }
   }
