@@ -149,6 +149,17 @@ class RdbCodecTest {
   }
 
   @Test
+  void stringsOfSeveralMegabytesRoundTrip() throws IOException {
+    byte[] random = new byte[3 * 1024 * 1024 + 17];
+    new Random(3).nextBytes(random);
+    byte[] text = b("several megabytes of text ".repeat(100_000));
+    List<RdbEntry> in = List.of(new RdbEntry(0, b("random"), -1, new RdbValue.Str(random)),
+        new RdbEntry(0, b("text"), -1, new RdbValue.Str(text)),
+        new RdbEntry(0, b("list"), -1, new RdbValue.ListOf(List.of(random, b("x"), text))));
+    assertEquals(in, read(write(in)));
+  }
+
+  @Test
   void writerCompressesLongStringsAndEncodesIntegers() throws IOException {
     byte[] file = write(sample());
     assertTrue(file.length < 60_000, "file is " + file.length + " bytes");
