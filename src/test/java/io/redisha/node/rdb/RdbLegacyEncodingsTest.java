@@ -209,7 +209,7 @@ class RdbLegacyEncodingsTest {
     String code = "#!lua name=mylib\nredis.register_function('f', function() return 1 end)";
     Path file = tmp.resolve("fn.rdb");
     try (var out = Files.newOutputStream(file); RdbWriter w = new RdbWriter(out)) {
-      w.header(RdbWriter.Aux.now(0));
+      w.header(RdbAux.now(0));
       w.functionLibrary(code.getBytes(StandardCharsets.UTF_8));
       w.selectDb(0, 1, 0);
       w.entry(b("k"), -1, new RdbValue.Str(b("v")));

@@ -9,7 +9,6 @@ import io.redisha.testing.RespClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,14 +81,14 @@ class RdbRealRedisTest {
       assertEquals("+OK", c.call("SAVE").toString());
       Path dump = r.dir.resolve("dump.rdb");
 
-      Map<String, String> aux = new TreeMap<>();
+      Map<String, byte[]> aux = new TreeMap<>();
       List<RdbEntry> parsed = new ArrayList<>();
       List<Integer> dbs = new ArrayList<>();
       long[] checksum = {0};
       Seen seen = new Seen();
       try (InputStream in = Files.newInputStream(dump)) {
         RdbReader.read(in, dump.toString(), new RdbVisitor() {
-          @Override public void aux(String name, byte[] value) { aux.put(name, new String(value, StandardCharsets.UTF_8)); }
+          @Override public void aux(String name, byte[] value) { aux.put(name, value); }
           @Override public void selectDb(int db) { dbs.add(db); }
           @Override public void entry(RdbEntry entry) { parsed.add(entry); }
           @Override public void end(long sum) { checksum[0] = sum; }
@@ -99,9 +98,13 @@ class RdbRealRedisTest {
           "HASH", "HASH_LISTPACK")), seen.types);
       assertTrue(seen.plainNodes > 0, "no plain quicklist node");
       assertTrue(seen.lzfStrings > 0, "no LZF string");
-      assertEquals("7.0.15", aux.get("redis-ver"));
-      assertEquals("64", aux.get("redis-bits"));
-      assertTrue(aux.containsKey("ctime") && aux.containsKey("used-mem") && aux.containsKey("aof-base"), aux.toString());
+      RdbAux header = RdbAux.of(aux);
+      assertEquals("7.0.15", header.redisVer());
+      assertEquals(64, header.redisBits());
+      assertTrue(Math.abs(header.ctimeSec() - System.currentTimeMillis() / 1000) < 60, header.toString());
+      assertTrue(header.usedMem() > 0 && !header.aofBase(), header.toString());
+      assertTrue(aux.keySet().containsAll(List.of("redis-ver", "redis-bits", "ctime", "used-mem", "aof-base")),
+          aux.keySet().toString());
       assertEquals(List.of(0, 1, 5, 15), dbs);
       assertTrue(checksum[0] != 0, "redis writes a checksum");
 
@@ -141,7 +144,7 @@ class RdbRealRedisTest {
     List<RdbEntry> data = List.of(new RdbEntry(0, RedisData.b("l"), -1, new RdbValue.ListOf(elements)));
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try (RdbWriter w = new RdbWriter(bytes, true, 1000)) {
-      w.header(RdbWriter.Aux.now(0));
+      w.header(RdbAux.now(0));
       w.selectDb(0, 1, 0);
       w.entry(RedisData.b("l"), -1, new RdbValue.ListOf(elements));
       w.finish();
@@ -176,7 +179,7 @@ class RdbRealRedisTest {
     Map<Integer, List<RdbEntry>> byDb = new TreeMap<>();
     for (RdbEntry e : data) byDb.computeIfAbsent(e.db(), k -> new ArrayList<>()).add(e);
     try (OutputStream out = Files.newOutputStream(file); RdbWriter w = new RdbWriter(out)) {
-      w.header(RdbWriter.Aux.now(1 << 20));
+      w.header(RdbAux.now(1 << 20));
       for (Map.Entry<Integer, List<RdbEntry>> db : byDb.entrySet()) {
         List<RdbEntry> keys = db.getValue();
         w.selectDb(db.getKey(), keys.size(), keys.stream().filter(e -> e.expireAtMs() >= 0).count());

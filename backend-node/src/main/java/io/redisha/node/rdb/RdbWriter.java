@@ -21,7 +21,6 @@ import java.util.List;
  */
 public final class RdbWriter implements Closeable {
 
-  public static final String REDIS_VERSION = "7.0.15";
   /** Redis's default list-max-listpack-size -2: quicklist nodes of at most 8 KB. */
   private static final int LIST_NODE_BYTES = 8192;
   /** Redis 7.0's packed_threshold: elements this large go to PLAIN quicklist nodes. */
@@ -37,29 +36,6 @@ public final class RdbWriter implements Closeable {
   private final Packed.ListpackBuilder listpack = new Packed.ListpackBuilder();
   private boolean headerWritten;
   private boolean finished;
-
-  /**
-   * The AUX fields Redis 7.0 writes at the top of a dump. The repl-* fields are written
-   * only when {@code replId} is not null, as Redis leaves them out when it has no
-   * replication state to record.
-   *
-   * @param ctimeSec the dump's creation time, unix seconds
-   * @param usedMem the writer's memory use in bytes, informational
-   * @param replStreamDb the db the replication stream had selected (repl-stream-db)
-   * @param aofBase true when the dump is the base of an AOF (aof-base 1)
-   */
-  public record Aux(String redisVer, int redisBits, long ctimeSec, long usedMem, int replStreamDb, String replId,
-                    long replOffset, boolean aofBase) {
-
-    /** Aux for a plain dump made now by a 64-bit "7.0.15", without replication fields. */
-    public static Aux now(long usedMem) {
-      return new Aux(REDIS_VERSION, 64, System.currentTimeMillis() / 1000, usedMem, 0, null, 0, false);
-    }
-
-    public Aux withReplication(int streamDb, String replId, long replOffset) {
-      return new Aux(redisVer, redisBits, ctimeSec, usedMem, streamDb, replId, replOffset, aofBase);
-    }
-  }
 
   public RdbWriter(OutputStream out) {
     this(out, true);
@@ -78,7 +54,7 @@ public final class RdbWriter implements Closeable {
   }
 
   /** Writes "REDIS0010" and the aux fields; must come first. */
-  public void header(Aux aux) throws IOException {
+  public void header(RdbAux aux) throws IOException {
     if (headerWritten) throw new IllegalStateException("header already written");
     headerWritten = true;
     raw(("REDIS" + String.format("%04d", Rdb.VERSION)).getBytes(StandardCharsets.US_ASCII));
