@@ -161,6 +161,10 @@ class RdbCorruptionTest {
     assertEquals("test.rdb: module values are not supported (a value of module 'ReJSON-RL' (version 3)) (key \"k\") "
         + "at byte offset 9", parseFails(m.finish(true)).getMessage());
 
+    RawRdb z = new RawRdb(10);
+    z.u8(Rdb.TYPE_ZSET_2).string("z").length(1).string("m").le(Double.doubleToLongBits(Double.NaN), 8);
+    assertEquals("test.rdb: NaN score in sorted set (key \"z\") at byte offset 13", parseFails(z.finish(true)).getMessage());
+
     RawRdb q = new RawRdb(10);
     q.u8(Rdb.TYPE_LIST_QUICKLIST_2).string("k").length(1).length(3).string("x");
     assertEquals("test.rdb: unknown quicklist node container 3 in list (key \"k\") at byte offset 13",

@@ -223,8 +223,8 @@ public final class RdbReader {
     long at = in.offset() - 1;
     long clen = length("the compressed length of " + what);
     long len = length("the uncompressed length of " + what);
-    // An LZF back-reference of 3 bytes expands to at most 264: a larger claim is corrupt,
-    // and checking it first keeps a bad length from allocating a huge array.
+    // LZF expands at most 88 times (a 3-byte back-reference copies up to 264 bytes): a larger
+    // claim is corrupt, and checking it first keeps a bad length from allocating a huge array.
     if (len > RdbInput.MAX_ARRAY || len > clen * 100 + 64 || clen > len + len / 16 + 64) {
       throw in.errorAt(at, "LZF-compressed " + what + " has inconsistent lengths (" + clen + " compressed, "
           + len + " uncompressed)");
@@ -250,7 +250,7 @@ public final class RdbReader {
       default:
         byte[] text = in.bytes(n, what);
         double d = parseScore(text);
-        if (Double.isNaN(d) && !isNanText(text)) throw in.errorAt(at, "bad score \"" + ascii(text) + "\" in " + what);
+        if (Double.isNaN(d)) throw in.errorAt(at, "bad score \"" + ascii(text) + "\" in " + what);
         return d;
     }
   }
@@ -274,7 +274,11 @@ public final class RdbReader {
         Scores scores = new Scores(n);
         for (int i = 0; i < n; i++) {
           members.add(string("a member of sorted set"));
-          scores.add(type == Rdb.TYPE_ZSET ? textDouble("a score of sorted set") : binaryDouble("a score of sorted set"));
+          long scoreAt = in.offset();
+          double score = type == Rdb.TYPE_ZSET ? textDouble("a score of sorted set") : binaryDouble("a score of sorted set");
+          // Redis refuses these too: a NaN score has no place in the order.
+          if (Double.isNaN(score)) throw in.errorAt(scoreAt, "NaN score in sorted set");
+          scores.add(score);
         }
         return new RdbValue.ZSetOf(members, scores.toArray());
       }
@@ -459,10 +463,6 @@ public final class RdbReader {
           return Double.NaN;
         }
     }
-  }
-
-  private static boolean isNanText(byte[] s) {
-    return ascii(s).equalsIgnoreCase("nan");
   }
 
   private static String ascii(byte[] b) {
