@@ -163,7 +163,7 @@ class RdbCorruptionTest {
 
     RawRdb z = new RawRdb(10);
     z.u8(Rdb.TYPE_ZSET_2).string("z").length(1).string("m").le(Double.doubleToLongBits(Double.NaN), 8);
-    assertEquals("test.rdb: NaN score in sorted set (key \"z\") at byte offset 13", parseFails(z.finish(true)).getMessage());
+    assertEquals("test.rdb: NaN score in sorted set (key \"z\") at byte offset 15", parseFails(z.finish(true)).getMessage());
 
     RawRdb q = new RawRdb(10);
     q.u8(Rdb.TYPE_LIST_QUICKLIST_2).string("k").length(1).length(3).string("x");
