@@ -3,24 +3,14 @@ package io.redisha.node;
 import io.redisha.testing.Differential;
 import io.redisha.testing.RespClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** requirepass, AUTH in both forms, HELLO AUTH, and what is allowed before it, against redis-server. */
 class AuthTest {
 
-  static Differential d;
-
-  @BeforeAll
-  static void start() throws Exception {
-    d = new Differential("--requirepass", "pwd@123");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d.close();
-  }
+  @RegisterExtension
+  static final Differential d = Differential.perClass("--requirepass", "pwd@123").withoutReset();
 
   @Test
   void unauthenticatedClientsGetNoauthButUnknownAndArityErrorsFirst() throws Exception {

@@ -3,40 +3,24 @@ package io.redisha.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redisha.testing.Await;
 import io.redisha.testing.Differential;
 import io.redisha.testing.Reply;
 import io.redisha.testing.RespClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Blocking list commands. Each story runs on our node and on redis-server with fresh
  * connections, and the replies every client saw must be the same on both.
  */
 class BlockingCommandsTest {
-  static Differential d;
-
-  @BeforeAll
-  static void start() throws Exception {
-    d = new Differential();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d.close();
-  }
-
-  @BeforeEach
-  void flush() throws Exception {
-    ListCommandsTest.flushBoth(d);
-  }
+  @RegisterExtension
+  static final Differential d = Differential.perClass();
 
   /** One server as a story sees it: connections, and a way to wait for clients to block. */
   interface Server {
@@ -49,45 +33,21 @@ class BlockingCommandsTest {
     void run(Server s, List<Reply> seen) throws Exception;
   }
 
-  private final Server ours = new Server() {
-    @Override
-    public RespClient connect() throws IOException {
-      return d.ours.client();
-    }
+  private final Server ours = side(true);
+  private final Server theirs = side(false);
 
-    @Override
-    public void awaitBlocked(int n) throws Exception {
-      awaitTrue(() -> {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        d.ours.node.vertx().runOnContext(v -> f.complete(d.ours.node.blocking.blockedClients()));
-        return f.get(5, TimeUnit.SECONDS) == n;
-      }, "our node to have " + n + " blocked clients");
-    }
-  };
+  private static Server side(boolean ours) {
+    return new Server() {
+      @Override
+      public RespClient connect() throws IOException {
+        return ours ? d.ours.client() : d.theirs.client();
+      }
 
-  private final Server theirs = new Server() {
-    @Override
-    public RespClient connect() throws IOException {
-      return d.theirs.client();
-    }
-
-    @Override
-    public void awaitBlocked(int n) throws Exception {
-      awaitTrue(() -> Reply.str(d.b.call("INFO", "clients")).contains("blocked_clients:" + n + "\r\n"),
-          "redis-server to have " + n + " blocked clients");
-    }
-  };
-
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void awaitTrue(Check check, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      Thread.sleep(2);
-    }
+      @Override
+      public void awaitBlocked(int n) throws Exception {
+        Await.blockedClients(ours ? d.a : d.b, n, ours ? "our node" : "redis-server");
+      }
+    };
   }
 
   /** Runs the story on both servers and insists on the same replies in the same order. */

@@ -4,24 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.redisha.testing.Differential;
 import io.redisha.testing.RespClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pub/sub against a real redis-server: acks, messages, pattern messages, context errors. */
 class PubSubTest {
 
-  static Differential d;
-
-  @BeforeAll
-  static void start() throws Exception {
-    d = new Differential();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d.close();
-  }
+  @RegisterExtension
+  static final Differential d = Differential.perClass();
 
   private static void bothRead(RespClient oursSub, RespClient theirsSub) throws Exception {
     assertEquals(theirsSub.read(), oursSub.read());

@@ -3,22 +3,12 @@ package io.redisha.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.redisha.testing.Differential;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SmokeTest {
-  static Differential d;
-
-  @BeforeAll
-  static void start() throws Exception {
-    d = new Differential();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d.close();
-  }
+  @RegisterExtension
+  static final Differential d = Differential.perClass();
 
   @Test
   void pingSetGetAndErrorsMatchRedis() throws Exception {

@@ -4,76 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redisha.testing.Differential;
+import io.redisha.testing.Info;
 import io.redisha.testing.Reply;
-import java.io.IOException;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The string family against a real redis-server 7.0: same replies, same errors. */
 class StringCommandsTest {
-  static Differential d;
-
-  @BeforeAll
-  static void start() throws Exception {
-    d = new Differential();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d.close();
-  }
-
-  @BeforeEach
-  void reset() throws IOException {
-    for (var c : new io.redisha.testing.RespClient[] {d.a, d.b}) {
-      c.call("HELLO", "2");
-      c.call("SELECT", "0");
-      c.call("FLUSHDB");
-    }
-  }
-
-  /**
-   * Creates a key of a collection type on both servers. Until the collection families
-   * land in the node, ours gets an empty placeholder value put straight into its key
-   * space, which is enough for TYPE and WRONGTYPE checks.
-   */
-  static void makeKey(Differential d, String type, String key) throws Exception {
-    String[] cmd = switch (type) {
-      case "list" -> new String[] {"RPUSH", key, "x"};
-      case "set" -> new String[] {"SADD", key, "x"};
-      case "hash" -> new String[] {"HSET", key, "f", "v"};
-      case "zset" -> new String[] {"ZADD", key, "1", "x"};
-      default -> throw new IllegalArgumentException(type);
-    };
-    d.b.call(cmd);
-    Node node = d.ours.node;
-    if (node.commands.implemented(cmd[0].toLowerCase(java.util.Locale.ROOT))) {
-      d.a.call(cmd);
-      return;
-    }
-    String cls = switch (type) {
-      case "list" -> "ListValue";
-      case "set" -> "SetValue";
-      case "hash" -> "HashValue";
-      default -> "ZSetValue";
-    };
-    Object value = Class.forName("io.redisha.node.types." + cls).getDeclaredConstructor().newInstance();
-    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-    node.vertx().runOnContext(v -> {
-      node.db(0).add(new Key(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), value);
-      done.complete(null);
-    });
-    done.get(5, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  /** HELLO's reply holds the connection id, which differs; switch both to RESP3 without comparing. */
-  static void hello3(Differential d) throws IOException {
-    d.a.call("HELLO", "3");
-    d.b.call("HELLO", "3");
-  }
+  @RegisterExtension
+  static final Differential d = Differential.perClass();
 
   @Test
   void getAndSetWithEveryOptionCombination() throws Exception {
@@ -121,7 +61,7 @@ class StringCommandsTest {
     }
     d.both("SET", "k");
     d.both("GET", "a", "b");
-    makeKey(d, "list", "list");
+    d.both("RPUSH", "list", "x");
     d.both("GET", "list");
     d.both("SET", "list", "v", "GET");
     d.both("SET", "list", "v", "EX", "0", "GET");
@@ -149,7 +89,7 @@ class StringCommandsTest {
     d.both("GETDEL", "k");
     d.both("GETDEL", "k");
     d.both("EXISTS", "k");
-    makeKey(d, "list", "l");
+    d.both("RPUSH", "l", "x");
     d.both("SETNX", "l", "v");
     d.both("GETSET", "l", "v");
     d.both("GETDEL", "l");
@@ -181,7 +121,7 @@ class StringCommandsTest {
     }
     d.both("GETEX", "k", "EXAT", "1");
     d.both("EXISTS", "k");
-    makeKey(d, "set", "s");
+    d.both("SADD", "s", "x");
     d.both("GETEX", "s", "EX", "10");
     d.both("GETEX", "s", "EX", "x");
   }
@@ -197,7 +137,7 @@ class StringCommandsTest {
     d.both("MGET", "x", "a");
     d.both("MSETNX", "x", "1", "y", "2");
     d.both("MGET", "x", "y");
-    makeKey(d, "hash", "h");
+    d.both("HSET", "h", "f", "v");
     d.both("MGET", "h", "x");
     d.both("SET", "t", "v", "EX", "100");
     d.both("MSET", "t", "w");
@@ -229,7 +169,7 @@ class StringCommandsTest {
     d.both("SET", "t", "5", "EX", "100");
     d.both("INCR", "t");
     d.both("TTL", "t");
-    makeKey(d, "list", "l");
+    d.both("RPUSH", "l", "x");
     d.both("INCR", "l");
     d.both("DECRBY", "l", "x");
     d.both("INCRBY", "l", "1");
@@ -271,9 +211,9 @@ class StringCommandsTest {
     d.both("SET", "t", "1", "EX", "100");
     d.both("INCRBYFLOAT", "t", "1.5");
     d.both("TTL", "t");
-    makeKey(d, "set", "s");
+    d.both("SADD", "s", "x");
     d.both("INCRBYFLOAT", "s", "x");
-    hello3(d);
+    d.hello(3);
     d.both("INCRBYFLOAT", "f", "1.5");
   }
 
@@ -311,7 +251,7 @@ class StringCommandsTest {
     d.both("INCR", "m");
     d.both("OBJECT", "REFCOUNT", "m");
     d.both("OBJECT", "ENCODING", "m");
-    makeKey(d, "list", "l");
+    d.both("RPUSH", "l", "x");
     d.both("APPEND", "l", "x");
     d.both("STRLEN", "l");
   }
@@ -354,7 +294,7 @@ class StringCommandsTest {
     d.both("SET", "t", "abc", "EX", "100");
     d.both("SETRANGE", "t", "1", "X");
     d.both("TTL", "t");
-    makeKey(d, "zset", "z");
+    d.both("ZADD", "z", "1", "x");
     d.both("SETRANGE", "z", "0", "x");
     d.both("SETRANGE", "z", "0", "");
     d.both("GETRANGE", "z", "0", "1");
@@ -383,10 +323,10 @@ class StringCommandsTest {
       d.both("LCS", "r1", "r2");
       d.both("LCS", "r1", "r2", "IDX", "WITHMATCHLEN");
     }
-    makeKey(d, "list", "l");
+    d.both("RPUSH", "l", "x");
     d.both("LCS", "a", "l");
     d.both("LCS", "l", "a", "FOO");
-    hello3(d);
+    d.hello(3);
     d.both("LCS", "a", "b", "IDX", "WITHMATCHLEN");
     d.both("LCS", "a", "b", "LEN");
   }
@@ -405,7 +345,7 @@ class StringCommandsTest {
       d.both(c);
     }
     d.both("INCR", "a", "b");
-    hello3(d);
+    d.hello(3);
     d.both("GET", "nokey");
     d.both("MGET", "nokey", "x");
     d.both("SET", "k", "v", "GET");
@@ -430,12 +370,16 @@ class StringCommandsTest {
 
   @Test
   void dirtyCountsChanges() throws Exception {
-    long before = d.ours.node.dirty;
-    d.a.call("MSET", "a", "1", "b", "2", "c", "3");
-    d.a.call("INCR", "a");
-    d.a.call("SET", "a", "1", "NX"); // not set
-    d.a.call("GETEX", "a", "PERSIST"); // no TTL to remove
-    assertEquals(4, d.ours.node.dirty - before);
+    long ours = -Info.field(d.a, "persistence", "rdb_changes_since_last_save");
+    long theirs = -Info.field(d.b, "persistence", "rdb_changes_since_last_save");
+    d.both("MSET", "a", "1", "b", "2", "c", "3");
+    d.both("INCR", "a");
+    d.both("SET", "a", "1", "NX"); // not set
+    d.both("GETEX", "a", "PERSIST"); // no TTL to remove
+    ours += Info.field(d.a, "persistence", "rdb_changes_since_last_save");
+    theirs += Info.field(d.b, "persistence", "rdb_changes_since_last_save");
+    assertEquals(4, theirs);
+    assertEquals(theirs, ours);
   }
 
   @Test

@@ -4,30 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.redisha.testing.Differential;
 import io.redisha.testing.RespClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** MULTI/EXEC/DISCARD/WATCH against a real redis-server, reply for reply. */
 class TransactionsTest {
 
-  static Differential d;
-
-  @BeforeAll
-  static void start() throws Exception {
-    d = new Differential();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d.close();
-  }
-
-  @BeforeEach
-  void clean() throws Exception {
-    d.flush();
-  }
+  @RegisterExtension
+  static final Differential d = Differential.perClass();
 
   @Test
   void execRunsTheQueueAndRepliesWithEveryResult() throws Exception {
@@ -105,8 +89,7 @@ class TransactionsTest {
   @Test
   void resp3ExecAndNullShapes() throws Exception {
     // HELLO's reply carries the connection id, which differs; the protocol switch is what matters.
-    d.a.call("HELLO", "3");
-    d.b.call("HELLO", "3");
+    d.hello(3);
     d.both("WATCH", "r3");
     try (RespClient oa = d.ours.client(); RespClient ob = d.theirs.client()) {
       assertEquals(ob.call("SET", "r3", "x"), oa.call("SET", "r3", "x"));
@@ -117,7 +100,5 @@ class TransactionsTest {
     d.both("MULTI");
     d.both("GET", "nokey");
     d.both("EXEC");
-    d.a.call("HELLO", "2");
-    d.b.call("HELLO", "2");
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redisha.node.types.ZSetValue;
+import io.redisha.testing.Await;
 import io.redisha.testing.Differential;
 import io.redisha.testing.Reply;
 import io.redisha.testing.RespClient;
@@ -12,60 +13,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sorted-set commands against a real redis-server 7.0: same replies, errors and encodings. */
 class ZSetCommandsTest {
-  static Differential d;
-
-  @BeforeAll
-  static void start() throws Exception {
-    d = new Differential("--zset-max-listpack-entries", "8", "--zset-max-listpack-value", "10");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    d.close();
-  }
-
-  interface Body {
-    void run(String p) throws Exception;
-  }
-
-  /** Runs body under RESP2 and then under RESP3, with a key prefix per protocol. */
-  static void bothProtocols(String prefix, Body body) throws Exception {
-    body.run(prefix + "r2:");
-    d.a.call("HELLO", "3");
-    d.b.call("HELLO", "3");
-    try {
-      body.run(prefix + "r3:");
-    } finally {
-      d.a.call("HELLO", "2");
-      d.b.call("HELLO", "2");
-    }
-  }
-
-  static String ourEncoding(String key) {
-    Object v = d.ours.node.db(0).dict().get(Key.of(key));
-    return v == null ? null : ((ZSetValue) v).encoding();
-  }
-
-  static void sameEncoding(String key) throws Exception {
-    String theirs = ((Reply.Bulk) d.b.call("OBJECT", "ENCODING", key)).text();
-    assertEquals(theirs, ourEncoding(key), "encoding of " + key);
-  }
-
-  /** EXISTS belongs to another command family: compare our key space with Redis's reply. */
-  static void sameExists(String key) throws Exception {
-    long theirs = ((Reply.Int) d.b.call("EXISTS", key)).value();
-    assertEquals(theirs, d.ours.node.db(0).dict().containsKey(Key.of(key)) ? 1L : 0L, "existence of " + key);
-  }
+  @RegisterExtension
+  static final Differential d = Differential.perClass("--zset-max-listpack-entries", "8", "--zset-max-listpack-value", "10");
 
   @Test
   void zaddOptionsAndErrors() throws Exception {
-    bothProtocols("zaddOptionsAndErrors:", p -> {
+    d.bothProtocols("zaddOptionsAndErrors:", p -> {
       String z = p + "z", str = p + "str";
       d.both("SET", str, "v");
       d.both("ZADD", z, "1", "a", "2", "b", "3", "c");
@@ -97,7 +55,7 @@ class ZSetCommandsTest {
       d.both("ZADD", str, "1", "a");
       d.both("ZADD", str, "x", "a");
       d.both("ZADD", p + "none", "XX", "1", "a");
-      sameExists(p + "none");
+      d.both("EXISTS", p + "none");
       d.both("ZADD", p + "none", "XX", "INCR", "1", "a");
       d.both("ZADD", z, "0", "zero", "-0", "negzero", "1e300", "big", "-1.5e-7", "tiny", "0.1", "tenth");
       d.both("ZADD", z, "-0", "zero");
@@ -126,7 +84,7 @@ class ZSetCommandsTest {
 
   @Test
   void lookups() throws Exception {
-    bothProtocols("lookups:", p -> {
+    d.bothProtocols("lookups:", p -> {
       String z = p + "z", str = p + "str";
       d.both("SET", str, "v");
       d.both("ZADD", z, "1", "a", "2", "b", "2", "c", "3", "d");
@@ -149,14 +107,14 @@ class ZSetCommandsTest {
       d.both("ZREM", z, "a", "x");
       d.both("ZREM", str, "a");
       d.both("ZREM", z, "b", "c", "d");
-      sameExists(z);
+      d.both("EXISTS", z);
       d.both("ZREM", z, "b");
     });
   }
 
   @Test
   void ranges() throws Exception {
-    bothProtocols("ranges:", p -> {
+    d.bothProtocols("ranges:", p -> {
       String z = p + "z", str = p + "str";
       d.both("SET", str, "v");
       d.both("ZADD", z, "1", "a", "2", "b", "2", "bb", "3", "c", "4", "d", "-inf", "ninf", "+inf", "pinf");
@@ -213,7 +171,7 @@ class ZSetCommandsTest {
 
   @Test
   void lexRanges() throws Exception {
-    bothProtocols("lexRanges:", p -> {
+    d.bothProtocols("lexRanges:", p -> {
       String z = p + "z";
       d.both("ZADD", z, "0", "a", "0", "b", "0", "c", "0", "d", "0", "e", "0", "", "0", "\u00ff", "0", "ab");
       String[][] lex = {{"-", "+"}, {"[b", "[d"}, {"(b", "(d"}, {"[a", "(ab"}, {"(a", "[ab"}, {"+", "-"},
@@ -232,7 +190,7 @@ class ZSetCommandsTest {
         add.addAll(List.of("0", m));
       }
       d.both(add.toArray(String[]::new));
-      sameEncoding(big);
+      d.both("OBJECT", "ENCODING", big);
       for (String[] r : lex) {
         d.both("ZRANGE", big, r[0], r[1], "BYLEX");
         d.both("ZRANGE", big, r[1], r[0], "BYLEX", "REV", "LIMIT", "1", "3");
@@ -258,7 +216,7 @@ class ZSetCommandsTest {
       d.both("ZRANGE", z, "0", "-1");
       d.both("ZREMRANGEBYLEX", z, "x", "(d");
       d.both("ZREMRANGEBYLEX", z, "-", "+");
-      sameExists(z);
+      d.both("EXISTS", z);
     });
   }
 
@@ -275,7 +233,7 @@ class ZSetCommandsTest {
     d.both("ZREMRANGEBYSCORE", "rr", "10", "20");
     d.both("ZRANGE", "rr", "0", "-1", "WITHSCORES");
     d.both("ZREMRANGEBYSCORE", "rr", "-inf", "+inf");
-    sameExists("rr");
+    d.both("EXISTS", "rr");
     d.both("ZREMRANGEBYRANK", "rr", "0", "-1");
     d.both("SET", "rrs", "v");
     d.both("ZREMRANGEBYRANK", "rrs", "0", "-1");
@@ -288,16 +246,16 @@ class ZSetCommandsTest {
     d.both("ZADD", "rs", "1", "a", "2", "b", "3", "c", "4", "dddddddddddddddddddd");
     d.both("ZRANGESTORE", "rsd", "rs", "0", "1");
     d.both("ZRANGE", "rsd", "0", "-1", "WITHSCORES");
-    sameEncoding("rsd");
+    d.both("OBJECT", "ENCODING", "rsd");
     d.both("ZRANGESTORE", "rsd", "rs", "-inf", "+inf", "BYSCORE");
-    sameEncoding("rsd");
+    d.both("OBJECT", "ENCODING", "rsd");
     d.both("ZRANGESTORE", "rsd", "rs", "(3", "(1", "BYSCORE", "REV");
     d.both("ZRANGE", "rsd", "0", "-1", "WITHSCORES");
     d.both("ZRANGESTORE", "rsd", "rs", "[a", "[c", "BYLEX", "LIMIT", "1", "1");
     d.both("ZRANGE", "rsd", "0", "-1", "WITHSCORES");
     d.both("ZRANGESTORE", "rsd", "rs", "0", "-1", "WITHSCORES");
     d.both("ZRANGESTORE", "rsd", "rs", "5", "10");
-    sameExists("rsd");
+    d.both("EXISTS", "rsd");
     d.both("ZRANGESTORE", "rsd", "none", "0", "-1");
     d.both("SET", "rss", "v");
     d.both("ZRANGESTORE", "rss", "rs", "0", "0");
@@ -309,27 +267,27 @@ class ZSetCommandsTest {
   void encodingThresholds() throws Exception {
     // zset-max-listpack-entries 8, zset-max-listpack-value 10 on both servers.
     for (int i = 1; i <= 8; i++) d.both("ZADD", "e1", Integer.toString(i), "m" + i);
-    sameEncoding("e1");
+    d.both("OBJECT", "ENCODING", "e1");
     d.both("ZADD", "e1", "9", "m9");
-    sameEncoding("e1");
+    d.both("OBJECT", "ENCODING", "e1");
     d.both("ZREMRANGEBYRANK", "e1", "0", "5");
-    sameEncoding("e1");
+    d.both("OBJECT", "ENCODING", "e1");
     d.both("ZADD", "e2", "1", "0123456789");
-    sameEncoding("e2");
+    d.both("OBJECT", "ENCODING", "e2");
     d.both("ZADD", "e2", "1", "0123456789a");
-    sameEncoding("e2");
+    d.both("OBJECT", "ENCODING", "e2");
     d.both("ZADD", "e3", "1", "0123456789a");
-    sameEncoding("e3");
+    d.both("OBJECT", "ENCODING", "e3");
     d.both("ZINCRBY", "e4", "1", "0123456789ab");
-    sameEncoding("e4");
+    d.both("OBJECT", "ENCODING", "e4");
     d.both("ZUNIONSTORE", "e5", "1", "e1");
-    sameEncoding("e5");
+    d.both("OBJECT", "ENCODING", "e5");
     d.both("ZUNIONSTORE", "e6", "1", "e2");
-    sameEncoding("e6");
+    d.both("OBJECT", "ENCODING", "e6");
     List<String> args = new ArrayList<>(List.of("ZADD", "e7"));
     for (int i = 0; i < 20; i++) args.addAll(List.of(Integer.toString(i), "x" + i));
     d.both(args.toArray(String[]::new));
-    sameEncoding("e7");
+    d.both("OBJECT", "ENCODING", "e7");
     // A skiplist keeps -0 where a listpack stores it as "0".
     d.both("ZADD", "e7", "-0", "negz");
     d.both("ZSCORE", "e7", "negz");
@@ -340,14 +298,14 @@ class ZSetCommandsTest {
     d.both("ZINCRBY", "e9", "-0", "negz2");
     d.both("ZSCORE", "e9", "negz2");
     d.both("ZRANGESTORE", "e8", "e7", "0", "7");
-    sameEncoding("e8");
+    d.both("OBJECT", "ENCODING", "e8");
     d.both("ZRANGESTORE", "e8", "e7", "0", "8");
-    sameEncoding("e8");
+    d.both("OBJECT", "ENCODING", "e8");
   }
 
   @Test
   void algebra() throws Exception {
-    bothProtocols("algebra:", p -> {
+    d.bothProtocols("algebra:", p -> {
       String a = p + "a", b = p + "b", s = p + "s", str = p + "str", dst = p + "dst";
       d.both("ZADD", a, "1", "x", "2", "y", "3", "z");
       d.both("ZADD", b, "10", "y", "20", "z", "30", "w");
@@ -403,7 +361,7 @@ class ZSetCommandsTest {
       d.both("ZDIFFSTORE", dst, "2", a, b);
       d.both("ZRANGE", dst, "0", "-1", "WITHSCORES");
       d.both("ZDIFFSTORE", dst, "2", a, a);
-      sameExists(dst);
+      d.both("EXISTS", dst);
       d.both("ZUNIONSTORE", dst, "1", s);
       d.both("ZRANGE", dst, "0", "-1", "WITHSCORES");
       d.both("ZINTERSTORE", dst, "2", s, s);
@@ -413,7 +371,7 @@ class ZSetCommandsTest {
 
   @Test
   void pops() throws Exception {
-    bothProtocols("pops:", p -> {
+    d.bothProtocols("pops:", p -> {
       String z = p + "z", str = p + "str";
       d.both("SET", str, "v");
       d.both("ZADD", z, "1", "a", "2", "b", "3", "c", "4", "d", "5", "e");
@@ -428,7 +386,7 @@ class ZSetCommandsTest {
       d.both("ZPOPMIN", p + "none");
       d.both("ZPOPMIN", p + "none", "3");
       d.both("ZPOPMAX", z, "10");
-      sameExists(z);
+      d.both("EXISTS", z);
       d.both("ZADD", z, "1", "a", "2", "b", "3", "c");
       d.both("ZMPOP", "2", p + "none", z, "MIN");
       d.both("ZMPOP", "1", z, "MAX", "COUNT", "10");
@@ -477,13 +435,13 @@ class ZSetCommandsTest {
           RespClient pusher = real ? d.theirs.client() : d.ours.client()) {
         String tag = real ? "theirs" : "ours";
         waiter.send("BZPOPMIN", "bq1", "bq2", "5");
-        waitBlocked(real);
+        Await.blockedClients(real ? d.b : d.a, 1, tag);
         assertEquals(":2", pusher.call("ZADD", "bq2", "2", "b", "1", "a").toString());
         assertEquals("*[\"bq2\", \"a\", \"1\"]", waiter.read().toString(), tag);
         assertEquals(":1", pusher.call("ZCARD", "bq2").toString(), tag);
 
         waiter.send("BZMPOP", "5", "2", "bq3", "bq4", "MAX", "COUNT", "2");
-        waitBlocked(real);
+        Await.blockedClients(real ? d.b : d.a, 1, tag);
         pusher.call("ZUNIONSTORE", "bq4", "1", "bq2");
         assertEquals("*[\"bq4\", *[*[\"b\", \"2\"]]]", waiter.read().toString(), tag);
 
@@ -498,24 +456,9 @@ class ZSetCommandsTest {
     }
   }
 
-  /** Polls until a client is blocked (the real server's INFO, our node's counter). */
-  private static void waitBlocked(boolean real) throws Exception {
-    long deadline = System.currentTimeMillis() + 5000;
-    while (System.currentTimeMillis() < deadline) {
-      if (real) {
-        String info = ((Reply.Bulk) d.b.call("INFO", "clients")).text();
-        if (!info.contains("blocked_clients:0")) return;
-      } else if (d.ours.node.blocking.blockedClients() > 0) {
-        return;
-      }
-      Thread.sleep(5);
-    }
-    throw new AssertionError("the client never blocked");
-  }
-
   @Test
   void randomMembers() throws Exception {
-    bothProtocols("randomMembers:", p -> {
+    d.bothProtocols("randomMembers:", p -> {
       String z = p + "z", str = p + "str";
       d.both("SET", str, "v");
       d.both("ZADD", z, "1", "a", "2", "b", "3", "c", "4", "d");
@@ -551,11 +494,9 @@ class ZSetCommandsTest {
     d.both("ZSCAN", "none", "0");
     d.both("SET", "scs", "v");
     d.both("ZSCAN", "scs", "0");
-    d.a.call("HELLO", "3");
-    d.b.call("HELLO", "3");
+    d.hello(3);
     d.both("ZSCAN", "sc", "0");
-    d.a.call("HELLO", "2");
-    d.b.call("HELLO", "2");
+    d.hello(2);
     List<String> args = new ArrayList<>(List.of("ZADD", "scbig"));
     for (int i = 0; i < 500; i++) args.addAll(List.of(Integer.toString(i), "m" + i));
     d.both(args.toArray(String[]::new));
@@ -594,10 +535,13 @@ class ZSetCommandsTest {
       }
     }
     d.both("ZRANGE", "fuzz", "0", "-1", "WITHSCORES");
-    sameEncoding("fuzz");
+    d.both("OBJECT", "ENCODING", "fuzz");
   }
 
-  /** The treap against a sorted model: ranks, rank lookups, bounds and ranges after random edits. */
+  /**
+   * The treap against a sorted model: ranks, rank lookups, bounds and ranges after random edits.
+   * Uses ZSetValue directly on purpose, to reach more operations than wire tests could afford.
+   */
   @Test
   void treapMatchesSortedModel() {
     matchesModel(ZSetValue.skiplist(), 50_000, 5000);
