@@ -1,10 +1,13 @@
 package io.redisha.interop;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection of a real client library, seen through that library's own typed API.
@@ -15,14 +18,22 @@ import java.util.TreeSet;
 interface ClientSession extends AutoCloseable {
 
   /** How to open sessions of one library. */
-  interface Kind {
-    String name();
+  record Kind(String name, Opener opener) {
+    interface Opener {
+      /** password may be null; db is SELECTed by the library's own configuration. */
+      ClientSession open(int port, String password, int db) throws Exception;
+    }
 
-    /** password may be null; db is SELECTed by the library's own configuration. */
-    ClientSession open(int port, String password, int db) throws Exception;
+    ClientSession open(int port, String password, int db) throws Exception {
+      return opener.open(port, password, db);
+    }
 
-    default ClientSession open(int port) throws Exception {
+    ClientSession open(int port) throws Exception {
       return open(port, null, 0);
+    }
+
+    @Override public String toString() {
+      return name;
     }
   }
 
@@ -139,5 +150,24 @@ interface ClientSession extends AutoCloseable {
 
   static Object error(Throwable t) {
     return "!" + t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /** EXEC's results as a library returns them, with failed commands (exceptions) shown by error(). */
+  static List<Object> execResults(Iterable<?> results) {
+    List<Object> out = new ArrayList<>();
+    for (Object o : results) out.add(o instanceof Throwable t ? error(t) : o);
+    return out;
+  }
+
+  /** Takes n items, waiting at most 10 s in all. */
+  static List<String> drain(BlockingQueue<String> q, int n) throws InterruptedException {
+    List<String> out = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (out.size() < n) {
+      String s = q.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (s == null) break;
+      out.add(s);
+    }
+    return out;
   }
 }

@@ -1,6 +1,5 @@
 package io.redisha.interop;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -17,19 +16,7 @@ import redis.clients.jedis.resps.Tuple;
 /** Jedis 8 (RESP2, connects with PING), through its typed API. */
 final class JedisSession implements ClientSession {
 
-  static final Kind KIND = new Kind() {
-    @Override public String name() {
-      return "jedis";
-    }
-
-    @Override public ClientSession open(int port, String password, int db) {
-      return new JedisSession(port, password, db);
-    }
-
-    @Override public String toString() {
-      return name();
-    }
-  };
+  static final Kind KIND = new Kind("jedis", JedisSession::new);
 
   private final int port;
   private final String password;
@@ -54,10 +41,7 @@ final class JedisSession implements ClientSession {
   }
 
   private static Object exec(List<Object> r) {
-    if (r == null) return null;
-    List<Object> out = new ArrayList<>();
-    for (Object o : r) out.add(o instanceof Throwable t ? ClientSession.error(t) : o);
-    return out;
+    return r == null ? null : ClientSession.execResults(r);
   }
 
   @Override public Object ping() { return j.ping(); }
@@ -125,17 +109,12 @@ final class JedisSession implements ClientSession {
   @Override public Object zcount(String k, double min, double max) { return j.zcount(k, min, max); }
   @Override public Object zpopmin(String k) { return tuple(j.zpopmin(k)); }
 
-  @Override public Object txSetIncrGet(String k) {
-    Transaction t = j.multi();
-    t.set(k, "10");
-    t.incr(k);
-    t.get(k);
-    return exec(t.exec());
-  }
+  @Override public Object txSetIncrGet(String k) { return txSetIncrGet(k, "10"); }
+  @Override public Object txWithRuntimeError(String k) { return txSetIncrGet(k, "a"); }
 
-  @Override public Object txWithRuntimeError(String k) {
+  private Object txSetIncrGet(String k, String v) {
     Transaction t = j.multi();
-    t.set(k, "a");
+    t.set(k, v);
     t.incr(k);
     t.get(k);
     return exec(t.exec());
@@ -179,7 +158,7 @@ final class JedisSession implements ClientSession {
     if (!subscribed.await(10, TimeUnit.SECONDS)) throw new AssertionError("jedis never confirmed SUBSCRIBE");
     return new Subscriber() {
       @Override public List<String> await(int n) throws Exception {
-        return drain(got, n + 1);
+        return ClientSession.drain(got, n + 1);
       }
 
       @Override public void close() throws Exception {
@@ -188,18 +167,6 @@ final class JedisSession implements ClientSession {
         sub.close();
       }
     };
-  }
-
-  /** Takes n items, waiting at most 10 s in all. */
-  static List<String> drain(BlockingQueue<String> q, int n) throws InterruptedException {
-    List<String> out = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (out.size() < n) {
-      String s = q.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (s == null) break;
-      out.add(s);
-    }
-    return out;
   }
 
   @Override public Object select(int db) { return j.select(db); }

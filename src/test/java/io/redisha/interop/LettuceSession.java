@@ -37,19 +37,7 @@ final class LettuceSession implements ClientSession {
     client = null;
   }
 
-  static final Kind KIND = new Kind() {
-    @Override public String name() {
-      return "lettuce";
-    }
-
-    @Override public ClientSession open(int port, String password, int db) {
-      return new LettuceSession(port, password, db);
-    }
-
-    @Override public String toString() {
-      return name();
-    }
-  };
+  static final Kind KIND = new Kind("lettuce", LettuceSession::new);
 
   private final RedisURI uri;
   private final StatefulRedisConnection<String, String> conn;
@@ -74,10 +62,7 @@ final class LettuceSession implements ClientSession {
   }
 
   private static Object exec(TransactionResult tr) {
-    if (tr.wasDiscarded()) return "discarded";
-    List<Object> out = new ArrayList<>();
-    for (Object o : tr) out.add(o instanceof Throwable t ? ClientSession.error(t) : o);
-    return out;
+    return tr.wasDiscarded() ? "discarded" : ClientSession.execResults(tr);
   }
 
   @Override public Object ping() { return r.ping(); }
@@ -149,17 +134,12 @@ final class LettuceSession implements ClientSession {
   @Override public Object zcount(String k, double min, double max) { return r.zcount(k, min, max); }
   @Override public Object zpopmin(String k) { return scored(r.zpopmin(k)); }
 
-  @Override public Object txSetIncrGet(String k) {
-    r.multi();
-    r.set(k, "10");
-    r.incr(k);
-    r.get(k);
-    return exec(r.exec());
-  }
+  @Override public Object txSetIncrGet(String k) { return txSetIncrGet(k, "10"); }
+  @Override public Object txWithRuntimeError(String k) { return txSetIncrGet(k, "a"); }
 
-  @Override public Object txWithRuntimeError(String k) {
+  private Object txSetIncrGet(String k, String v) {
     r.multi();
-    r.set(k, "a");
+    r.set(k, v);
     r.incr(k);
     r.get(k);
     return exec(r.exec());
@@ -190,7 +170,7 @@ final class LettuceSession implements ClientSession {
     pc.sync().subscribe(channel);
     return new Subscriber() {
       @Override public List<String> await(int n) throws Exception {
-        return JedisSession.drain(got, n + 1);
+        return ClientSession.drain(got, n + 1);
       }
 
       @Override public void close() {

@@ -37,19 +37,7 @@ final class VertxSession implements ClientSession {
     vertx = null;
   }
 
-  static final Kind KIND = new Kind() {
-    @Override public String name() {
-      return "vertx-redis-client";
-    }
-
-    @Override public ClientSession open(int port, String password, int db) throws Exception {
-      return new VertxSession(port, password, db);
-    }
-
-    @Override public String toString() {
-      return name();
-    }
-  };
+  static final Kind KIND = new Kind("vertx-redis-client", VertxSession::new);
 
   /** A server error reply, as the future failed with it. */
   static final class ReplyError extends RuntimeException {
@@ -224,7 +212,7 @@ final class VertxSession implements ClientSession {
     await(sc.send(Request.cmd(Command.SUBSCRIBE, channel)));
     return new Subscriber() {
       @Override public List<String> await(int n) throws Exception {
-        return JedisSession.drain(got, n + 1);
+        return ClientSession.drain(got, n + 1);
       }
 
       @Override public void close() {

@@ -1,5 +1,6 @@
 package io.redisha.node;
 
+import static io.redisha.testing.Differential.prepend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -243,11 +244,7 @@ class HashCommandsTest {
         {"0", "COUNT", "0"}, {"0", "COUNT", "-1"}, {"0", "COUNT", "x"}, {"0", "MATCH"}, {"0", "FOO", "bar"},
         {"0", "COUNT", "9223372036854775807"},
     }) {
-      String[] cmd = new String[args.length + 2];
-      cmd[0] = "HSCAN";
-      cmd[1] = "h";
-      System.arraycopy(args, 0, cmd, 2, args.length);
-      d.both(cmd);
+      d.both(prepend(args, "HSCAN", "h"));
     }
     d.both("HSCAN", "nokey", "0", "COUNT", "0");
     d.both("HSCAN", "nokey", "x");

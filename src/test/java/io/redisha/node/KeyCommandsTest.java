@@ -1,5 +1,6 @@
 package io.redisha.node;
 
+import static io.redisha.testing.Differential.prepend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -82,11 +83,7 @@ class KeyCommandsTest {
     d.both("PEXPIRETIME", "nokey");
     for (String[] bad : new String[][] {{"10", "NX", "XX"}, {"10", "NX", "GT"}, {"10", "GT", "LT"}, {"10", "FOO"},
         {"10", "nx", "bar"}, {"abc"}, {"1.5"}, {"9223372036854776"}, {"-9223372036854776"}, {"9223372036854775"}}) {
-      String[] cmd = new String[2 + bad.length];
-      cmd[0] = "EXPIRE";
-      cmd[1] = "k";
-      System.arraycopy(bad, 0, cmd, 2, bad.length);
-      d.both(cmd);
+      d.both(prepend(bad, "EXPIRE", "k"));
     }
     d.both("PEXPIRE", "k", "9223372036854775807");
     d.both("PEXPIREAT", "k", "9223372036854775807");
@@ -184,7 +181,7 @@ class KeyCommandsTest {
     for (String[] args : new String[][] {{"abc"}, {" 0"}, {"0 "}, {"1.5"}, {"18446744073709551616"}, {"+"}, {"-"},
         {"0", "COUNT"}, {"0", "COUNT", "0"}, {"0", "COUNT", "-1"}, {"0", "COUNT", "x"}, {"0", "MATCH"}, {"0", "TYPE"},
         {"0", "FOO", "bar"}, {"0", "COUNT", "10", "MATCH"}}) {
-      d.both(prepend("SCAN", args));
+      d.both(prepend(args, "SCAN"));
     }
     for (String c : new String[] {"0", "+0", "00", "", "-0"}) {
       Reply x = d.a.call("SCAN", c, "COUNT", "1000");
@@ -200,17 +197,10 @@ class KeyCommandsTest {
 
   /** A SCAN that completes in one call on both: same cursor, same keys in any order. */
   private static void scanBoth(String... args) throws IOException {
-    Reply x = d.a.call(prepend("SCAN", args));
-    Reply y = d.b.call(prepend("SCAN", args));
+    Reply x = d.a.call(prepend(args, "SCAN"));
+    Reply y = d.b.call(prepend(args, "SCAN"));
     assertEquals(((Reply.Agg) y).items().get(0), ((Reply.Agg) x).items().get(0));
     assertEquals(((Reply.Agg) ((Reply.Agg) y).items().get(1)).sorted(), ((Reply.Agg) ((Reply.Agg) x).items().get(1)).sorted());
-  }
-
-  private static String[] prepend(String first, String[] rest) {
-    String[] a = new String[rest.length + 1];
-    a[0] = first;
-    System.arraycopy(rest, 0, a, 1, rest.length);
-    return a;
   }
 
   /** A full SCAN returns every key that existed throughout, once, while others come and go. */
@@ -289,7 +279,7 @@ class KeyCommandsTest {
     d.both("GET", "b");
     for (String[] bad : new String[][] {{"0", "x"}, {"x", "0"}, {"0", "16"}, {"-1", "0"}, {"1.5", "0"},
         {"99999999999", "0"}, {"0", "99999999999"}}) {
-      d.both(prepend("SWAPDB", bad));
+      d.both(prepend(bad, "SWAPDB"));
     }
     d.both("SWAPDB", "0");
     d.both("FLUSHDB", "x");
@@ -361,12 +351,7 @@ class KeyCommandsTest {
     d.both("COPY", "a", "b", "DB", "2", "replace");
     for (String[] bad : new String[][] {{"DB"}, {"DB", "x"}, {"DB", "16"}, {"DB", "-1"}, {"FOO"}, {"DB", "1", "FOO"},
         {"DB", "99999999999"}, {"REPLACE", "REPLACE", "DB"}}) {
-      String[] cmd = new String[3 + bad.length];
-      cmd[0] = "COPY";
-      cmd[1] = "a";
-      cmd[2] = "c";
-      System.arraycopy(bad, 0, cmd, 3, bad.length);
-      d.both(cmd);
+      d.both(prepend(bad, "COPY", "a", "c"));
     }
     d.both("SELECT", "1");
     d.both("GET", "a");

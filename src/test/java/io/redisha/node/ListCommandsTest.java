@@ -1,5 +1,6 @@
 package io.redisha.node;
 
+import static io.redisha.testing.Differential.prepend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -142,11 +143,7 @@ class ListCommandsTest {
         {"a", "RANK", "1", "RANK", "2"}, {"a", "count", "1", "rank", "0"},
     };
     for (String[] c : cases) {
-      String[] cmd = new String[c.length + 2];
-      cmd[0] = "LPOS";
-      cmd[1] = "l";
-      System.arraycopy(c, 0, cmd, 2, c.length);
-      d.both(cmd);
+      d.both(prepend(c, "LPOS", "l"));
     }
     d.both("LPOS", "nokey", "a");
     d.both("LPOS", "nokey", "a", "COUNT", "1");

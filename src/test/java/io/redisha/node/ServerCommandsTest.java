@@ -1,5 +1,6 @@
 package io.redisha.node;
 
+import static io.redisha.testing.Differential.prepend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -621,11 +622,7 @@ class ServerCommandsTest {
         {"eval", "x", "0"}, {"eval", "x", "2", "a", "b", "c"}};
     for (String[] c : cases) {
       if (!d.ours.node.commands.implemented(c[0])) continue;
-      String[] cmd = new String[c.length + 2];
-      cmd[0] = "COMMAND";
-      cmd[1] = "GETKEYS";
-      System.arraycopy(c, 0, cmd, 2, c.length);
-      d.both(cmd);
+      d.both(prepend(c, "COMMAND", "GETKEYS"));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.redisha.node;
 
+import static io.redisha.testing.Differential.prepend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,12 +53,7 @@ class StringCommandsTest {
         {"EX", "0"}, {"EX", "-1"}, {"PX", "0"}, {"EXAT", "0"}, {"PXAT", "-5"}, {"EX", "abc"}, {"EX", "1.5"},
         {"EX", "9223372036854775"}, {"EX", "9223372036854776"}, {"PX", "9223372036854775807"},
         {"EX", "99999999999999999999"}, {"NX", "EX", "abc", "FOO"}}) {
-      String[] cmd = new String[3 + bad.length];
-      cmd[0] = "SET";
-      cmd[1] = "x";
-      cmd[2] = "v";
-      System.arraycopy(bad, 0, cmd, 3, bad.length);
-      d.both(cmd);
+      d.both(prepend(bad, "SET", "x", "v"));
     }
     d.both("SET", "k");
     d.both("GET", "a", "b");
@@ -113,11 +109,7 @@ class StringCommandsTest {
     for (String[] bad : new String[][] {{"NX"}, {"XX"}, {"GET"}, {"KEEPTTL"}, {"PERSIST", "EX", "10"},
         {"EX", "10", "PERSIST"}, {"EX", "10", "PX", "10"}, {"EX"}, {"EX", "0"}, {"EX", "abc"}, {"PX", "-1"},
         {"FOO"}}) {
-      String[] cmd = new String[2 + bad.length];
-      cmd[0] = "GETEX";
-      cmd[1] = "k";
-      System.arraycopy(bad, 0, cmd, 2, bad.length);
-      d.both(cmd);
+      d.both(prepend(bad, "GETEX", "k"));
     }
     d.both("GETEX", "k", "EXAT", "1");
     d.both("EXISTS", "k");
@@ -308,12 +300,7 @@ class StringCommandsTest {
         {"IDX", "LEN"}, {"FOO"}, {"MINMATCHLEN"}, {"MINMATCHLEN", "x"}, {"LEN", "MINMATCHLEN", "2"}}) {
       for (String[] keys : new String[][] {{"a", "b"}, {"b", "a"}, {"x", "y"}, {"a", "c"}, {"a", "nokey"},
           {"nokey", "nokey2"}}) {
-        String[] cmd = new String[3 + opts.length];
-        cmd[0] = "LCS";
-        cmd[1] = keys[0];
-        cmd[2] = keys[1];
-        System.arraycopy(opts, 0, cmd, 3, opts.length);
-        d.both(cmd);
+        d.both(prepend(opts, "LCS", keys[0], keys[1]));
       }
     }
     Random rnd = new Random(1);

@@ -114,6 +114,13 @@ public final class Differential implements AutoCloseable, BeforeAllCallback, Aft
     }
   }
 
+  /** head followed by rest: for tables of arguments tried after the same command, {@code prepend(bad, "SET", "k", "v")}. */
+  public static String[] prepend(String[] rest, String... head) {
+    String[] cmd = Arrays.copyOf(head, head.length + rest.length);
+    System.arraycopy(rest, 0, cmd, head.length, rest.length);
+    return cmd;
+  }
+
   /** Runs one command on both and asserts the same reply; returns it. */
   public Reply both(String... cmd) throws IOException {
     Reply ra = a.call(cmd);
@@ -152,11 +159,6 @@ public final class Differential implements AutoCloseable, BeforeAllCallback, Aft
   private static String shape(Reply r) {
     if (r instanceof Reply.Agg g) return g.type() + "" + g.items().size();
     return r.getClass().getSimpleName();
-  }
-
-  public void flush() throws IOException {
-    a.call("FLUSHALL");
-    b.call("FLUSHALL");
   }
 
   @Override

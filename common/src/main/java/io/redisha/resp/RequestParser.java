@@ -32,10 +32,9 @@ public final class RequestParser {
   static final int UNAUTH_MAX_ARGS = 10;
   static final int UNAUTH_MAX_BULK = 16384;
   private static final byte[][] NO_ARGS = new byte[0][];
-  private static final byte[] EMPTY = new byte[0];
+  private static final byte[] EMPTY = RespScan.EMPTY;
   /** Longest bulk a Java array holds; a bigger proto-max-bulk-len cannot be honoured. */
-  static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
-  private static final int INITIAL_BUFFER = 1024;
+  static final long MAX_ARRAY = RespScan.MAX_ARRAY;
   private static final int SHRINK_ABOVE = 16 * 1024;
 
   /** Receives what the parser finds, in order. */
@@ -137,32 +136,20 @@ public final class RequestParser {
   private void settle() {
     if (failed) return;
     int n = end - start;
-    if (buf != own) {
-      if (n > own.length) own = new byte[Math.max(INITIAL_BUFFER, 2 * n)];
-      System.arraycopy(buf, start, own, 0, n);
-      buf = own;
-      start = 0;
-      end = n;
-    } else if (n == 0) {
-      start = end = 0;
-    }
-    if (n == 0 && own.length > SHRINK_ABOVE) own = buf = EMPTY;
+    if (buf == own && n > 0) return; // already ours: no copy per read
+    own = buf = RespScan.keepTail(own, buf, start, n, SHRINK_ABOVE);
+    start = 0;
+    end = n;
   }
 
+  /** Called with a pending tail, so buf is {@link #own}. */
   private void ensureRoom(int n) {
     if (end + n <= buf.length) return;
-    int live = end - start;
-    if (live + n <= buf.length && start > 0) {
-      System.arraycopy(buf, start, buf, 0, live);
-    } else {
-      long want = Math.max(Math.max(Math.min(2L * buf.length, MAX_ARRAY), (long) live + n), INITIAL_BUFFER);
-      if (want > MAX_ARRAY) throw new IllegalStateException("query buffer over 2 GB");
-      byte[] bigger = new byte[(int) want];
-      System.arraycopy(buf, start, bigger, 0, live);
-      own = buf = bigger;
-    }
+    byte[] b = RespScan.withRoom(buf, start, end, n);
+    if (b == null) throw new IllegalStateException("query buffer over 2 GB");
+    own = buf = b;
+    end -= start;
     start = 0;
-    end = live;
   }
 
   /**

@@ -30,7 +30,6 @@ public final class RespReader implements Handler<Buffer> {
   public static final long DEFAULT_MAX_BULK = 512L * 1024 * 1024;
   public static final int DEFAULT_MAX_DEPTH = 32;
   public static final int DEFAULT_MAX_LINE = 1024 * 1024;
-  private static final int INITIAL_BUFFER = 1024;
   private static final int SHRINK_ABOVE = 64 * 1024;
   private static final RespValue[] NO_ELEMENTS = new RespValue[0];
 
@@ -50,7 +49,7 @@ public final class RespReader implements Handler<Buffer> {
   private int maxDepth = DEFAULT_MAX_DEPTH;
   private int maxLine = DEFAULT_MAX_LINE;
 
-  private static final byte[] EMPTY = new byte[0];
+  private static final byte[] EMPTY = RespScan.EMPTY;
   /** Holds an unfinished reply between reads; empty while nothing is pending. */
   private byte[] own = EMPTY;
   /** What is being parsed: {@link #own}, or the caller's array during {@link #feed}. */
@@ -208,16 +207,10 @@ public final class RespReader implements Handler<Buffer> {
   /** Keeps the unfinished tail in our own array; releases a big one once it is empty. */
   private void settle() {
     int n = end - start;
-    if (buf != own) {
-      if (n > own.length) own = new byte[Math.max(INITIAL_BUFFER, 2 * n)];
-      System.arraycopy(buf, start, own, 0, n);
-      buf = own;
-      start = 0;
-      end = n;
-    } else if (n == 0) {
-      start = end = 0;
-    }
-    if (n == 0 && own.length > SHRINK_ABOVE) own = buf = EMPTY;
+    if (buf == own && n > 0) return; // already ours: no copy per read
+    own = buf = RespScan.keepTail(own, buf, start, n, SHRINK_ABOVE);
+    start = 0;
+    end = n;
   }
 
   private void fail(RespProtocolException e) {
@@ -413,19 +406,13 @@ public final class RespReader implements Handler<Buffer> {
     }
   }
 
+  /** Called with a pending tail, so buf is {@link #own}. */
   private void ensureRoom(int n) {
     if (end + n <= buf.length) return;
-    int live = end - start;
-    if (live + n <= buf.length && start > 0) {
-      System.arraycopy(buf, start, buf, 0, live);
-    } else {
-      long want = Math.max(Math.max(2L * buf.length, (long) live + n), INITIAL_BUFFER);
-      if (want > Integer.MAX_VALUE - 16) throw new RespProtocolException("buffer: over 2 GB (expected: smaller replies)");
-      byte[] bigger = new byte[(int) want];
-      System.arraycopy(buf, start, bigger, 0, live);
-      own = buf = bigger;
-    }
+    byte[] b = RespScan.withRoom(buf, start, end, n);
+    if (b == null) throw new RespProtocolException("buffer: over 2 GB (expected: smaller replies)");
+    own = buf = b;
+    end -= start;
     start = 0;
-    end = live;
   }
 }

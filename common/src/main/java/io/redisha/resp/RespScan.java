@@ -2,10 +2,49 @@ package io.redisha.resp;
 
 import java.nio.charset.StandardCharsets;
 
-/** Byte-level helpers shared by {@link RespReader} and {@link RespFramer}. */
+/** Byte-level helpers shared by {@link RespReader}, {@link RespFramer} and {@link RequestParser}. */
 final class RespScan {
 
+  static final byte[] EMPTY = new byte[0];
+  /** Longest array the JVM reliably allocates. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+  private static final int INITIAL_BUFFER = 1024;
+
   private RespScan() {}
+
+  // Both parsers read straight from the caller's array when nothing is pending and keep
+  // only an unfinished tail in an array of their own between reads. These two helpers are
+  // that array's whole life; the parsers keep the fields (buf, start, end) for speed.
+
+  /**
+   * The array to keep {@code from[start, start + n)} in, at index 0, after a read: own,
+   * or a bigger one when it does not fit; {@link #EMPTY} when nothing is left and own is
+   * over shrinkAbove, so an idle connection does not hold a big buffer.
+   */
+  static byte[] keepTail(byte[] own, byte[] from, int start, int n, int shrinkAbove) {
+    if (n == 0) return own.length > shrinkAbove ? EMPTY : own;
+    if (n > own.length) own = new byte[Math.max(INITIAL_BUFFER, 2 * n)];
+    System.arraycopy(from, start, own, 0, n);
+    return own;
+  }
+
+  /**
+   * An array holding {@code buf[start, end)} at index 0 with room for n more bytes: buf
+   * itself, compacted, when that is enough, otherwise a bigger one (about twice the size).
+   * Null when more than {@link #MAX_ARRAY} bytes would be needed.
+   */
+  static byte[] withRoom(byte[] buf, int start, int end, int n) {
+    int live = end - start;
+    if (live + n <= buf.length) {
+      System.arraycopy(buf, start, buf, 0, live);
+      return buf;
+    }
+    long want = Math.max(Math.max(Math.min(2L * buf.length, MAX_ARRAY), (long) live + n), INITIAL_BUFFER);
+    if (want > MAX_ARRAY) return null;
+    byte[] bigger = new byte[(int) want];
+    System.arraycopy(buf, start, bigger, 0, live);
+    return bigger;
+  }
 
   /**
    * Index of the CR that ends the line starting at {@code from}, or -1 when the line
