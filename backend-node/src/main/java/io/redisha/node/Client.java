@@ -325,6 +325,7 @@ public final class Client implements RequestParser.Sink {
     long errorsBefore = node.stats.totalErrorReplies;
     long startNs = System.nanoTime();
     try {
+      node.persistence.beforeWrite(this, spec, argv);
       handler.run(this, argv);
     } catch (CommandError e) {
       error(e.getMessage());
