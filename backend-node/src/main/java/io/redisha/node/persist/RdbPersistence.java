@@ -45,6 +45,8 @@ public final class RdbPersistence {
   private long saves;
   private long loadedKeys;
   private long expiredOnLoad;
+  private long lastBgsaveMaxStepNanos;
+  private long lastBgsaveCopyNanos;
 
   public RdbPersistence(Node node) {
     this.node = node;
@@ -206,6 +208,8 @@ public final class RdbPersistence {
   private void bgsaveDone(Snapshot s, Throwable failure) {
     if (snapshot != s) return;
     snapshot = null;
+    lastBgsaveMaxStepNanos = s.maxStepNanos;
+    lastBgsaveCopyNanos = s.copyNanos;
     lastBgsaveTimeSec = (System.currentTimeMillis() - s.startMs) / 1000;
     if (failure == null) {
       node.dirty -= dirtyAtBgsave;
@@ -324,6 +328,15 @@ public final class RdbPersistence {
 
   public long keysTotal() {
     return snapshot == null ? 0 : snapshot.totalKeys;
+  }
+
+  /** The longest the event loop was busy with the last BGSAVE at once (its copy or one walk step). */
+  public long lastBgsaveMaxStepNanos() {
+    return lastBgsaveMaxStepNanos;
+  }
+
+  public long lastBgsaveCopyNanos() {
+    return lastBgsaveCopyNanos;
   }
 
   public long loadedKeys() {

@@ -51,7 +51,8 @@ final class Snapshot {
 
   private record DbStart(int db, long keys, long expires) {}
 
-  private record Item(byte[] key, long expireAtMs, RdbValue value) {}
+  /** A key for the writer; a string value travels as its byte[] (immutable) and is wrapped there, one allocation less per key. */
+  private record Item(byte[] key, long expireAtMs, Object value) {}
 
   private static final Object END = new Object();
 
@@ -76,6 +77,9 @@ final class Snapshot {
   private boolean dbStarted;
   private volatile boolean aborted;
   private long timer = -1;
+  /** Event-loop time of the initial copy, and of the longest walk step (wall time: GC pauses count), for tests. */
+  long copyNanos;
+  long maxStepNanos;
 
   @SuppressWarnings("unchecked")
   Snapshot(Node node, DumpFile file, RdbAux aux, Context context, BiConsumer<Snapshot, Throwable> onDone) {
@@ -84,6 +88,7 @@ final class Snapshot {
     this.aux = aux;
     this.context = context;
     this.onDone = onDone;
+    long t0 = System.nanoTime();
     int n = node.databases();
     frozen = new KeyTable[n];
     expiresHint = new long[n];
@@ -99,6 +104,7 @@ final class Snapshot {
       total += db.size();
     }
     totalKeys = total;
+    copyNanos = System.nanoTime() - t0;
   }
 
   void start() {
@@ -160,7 +166,8 @@ final class Snapshot {
       timer = node.vertx().setTimer(1, t -> step());
       return;
     }
-    long deadline = System.nanoTime() + CHUNK_NANOS;
+    long stepStart = System.nanoTime();
+    long deadline = stepStart + CHUNK_NANOS;
     List<Object> batch = new ArrayList<>();
     outer:
     while (walkDb < frozen.length) {
@@ -179,8 +186,8 @@ final class Snapshot {
         Key k = f.keyAt(walkSlot);
         if (k != null) {
           Object v = f.valueAt(walkSlot);
-          Captured c = v instanceof Captured cap ? cap : new Captured(Values.toRdb(v), expiryOf(walkDb, live, k));
-          batch.add(new Item(k.bytes, c.expireAtMs(), c.value()));
+          if (v instanceof Captured c) batch.add(new Item(k.bytes, c.expireAtMs(), c.value()));
+          else batch.add(new Item(k.bytes, expiryOf(walkDb, live, k), v instanceof byte[] ? v : Values.toRdb(v)));
           f.setValueAt(walkSlot, DONE);
           processedKeys++;
         }
@@ -194,6 +201,7 @@ final class Snapshot {
       dbStarted = false;
     }
     if (!batch.isEmpty()) queue.add(batch);
+    maxStepNanos = Math.max(maxStepNanos, System.nanoTime() - stepStart);
     if (walkDb == frozen.length) {
       queue.add(END);
       return;
@@ -232,7 +240,9 @@ final class Snapshot {
         @SuppressWarnings("unchecked")
         List<Object> batch = (List<Object>) o;
         for (Object x : batch) {
-          if (x instanceof Item i) file.entry(i.key(), i.expireAtMs(), i.value());
+          if (x instanceof Item i) {
+            file.entry(i.key(), i.expireAtMs(), i.value() instanceof byte[] b ? new RdbValue.Str(b) : (RdbValue) i.value());
+          }
           else if (x instanceof DbStart d) file.selectDb(d.db(), d.keys(), d.expires());
         }
       }
