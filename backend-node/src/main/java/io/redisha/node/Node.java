@@ -70,6 +70,7 @@ public final class Node {
   private int port;
   private long cronTimer = -1;
   private Runnable shutdownHook = () -> {};
+  private volatile boolean stopping;
 
   public Node(Settings config) {
     this.config = config;
@@ -314,7 +315,9 @@ public final class Node {
   }
 
   private Future<Void> stop(boolean saveIfConfigured) {
-    if (vertx == null) return Future.succeededFuture();
+    // A second stop (SHUTDOWN, then the launcher's hook or a test's close) has nothing left to do.
+    if (vertx == null || stopping) return Future.succeededFuture();
+    stopping = true;
     Vertx v = vertx;
     Promise<Void> done = Promise.promise();
     v.runOnContext(x -> {

@@ -175,7 +175,7 @@ public final class RdbPersistence {
       f.commit();
     } catch (IOException | RuntimeException e) {
       if (f != null) f.abort();
-      node.log.warning("Failed saving the DB to " + file() + ": " + e.getMessage());
+      node.log.warning("Failed saving the DB to " + file() + ": " + e);
       return false;
     }
     node.dirty = 0;
@@ -195,7 +195,7 @@ public final class RdbPersistence {
     try {
       f = DumpFile.create(file(), tempName("bg-"), node.config.bool("rdbcompression"));
     } catch (IOException e) {
-      node.log.warning("Failed opening the temp RDB file for saving: " + e.getMessage());
+      node.log.warning("Failed opening the temp RDB file for saving: " + e);
       node.log.warning("Background saving error");
       lastBgsaveOk = false;
       return;
