@@ -144,7 +144,7 @@ class BgsaveTest {
       q("SELECT", "3");
       q("APPEND", "d2:0", "-changed-after-swap");
       q("SELECT", "0");
-      q("FLUSHALL");
+      q("FLUSHDB");
       q("INFO", "persistence");
       List<Reply> r = flush(c);
       assertEquals("+Background saving started", r.get(0).toString());

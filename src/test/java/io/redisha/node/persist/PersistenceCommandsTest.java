@@ -139,4 +139,15 @@ class PersistenceCommandsTest {
       assertTrue(c.closedByServer(10_000));
     }
   }
+
+  @Test
+  void flushallSavesTheEmptyDataSetWhenSavePointsExistAsRedis70() throws Exception {
+    try (TestNode node = TestNode.start("--save", "3600 1"); RespClient c = node.client()) {
+      c.call("SET", "a", "1");
+      assertEquals("+OK", c.call("FLUSHALL").toString());
+      assertEquals(0, RdbReader.readAll(node.dir.resolve("dump.rdb")).size());
+      String info = info(c);
+      assertTrue(info.contains("rdb_changes_since_last_save:0") && info.contains("rdb_saves:0"), info);
+    }
+  }
 }

@@ -37,12 +37,15 @@ public final class ServerCommands {
     });
     commands.register("flushall", (c, argv) -> {
       if (!flushOptionOk(c, argv)) return;
+      node.persistence.abortBgsave(); // as Redis kills its saving child: that dump is obsolete
       for (int i = 0; i < node.databases(); i++) {
         Db db = node.db(i);
         node.dirty += db.size();
         db.flush();
       }
       node.dirty++; // as Redis, so that an empty FLUSHALL still counts as a change
+      // Redis 7.0 saves the empty data set at once when save points are configured.
+      if (node.persistence.hasSavePoints()) node.persistence.saveNow();
       c.reply().ok();
     });
     commands.register("time", (c, argv) -> {

@@ -58,6 +58,7 @@ public final class RdbPersistence {
         c.error("ERR Background save already in progress");
         return;
       }
+      saves++;
       if (saveNow()) c.reply().ok();
       else c.error("ERR");
     });
@@ -155,9 +156,9 @@ public final class RdbPersistence {
   /**
    * Writes the whole data set now, on the calling (event-loop) thread, as Redis's SAVE
    * blocks its server. False after logging if it failed; the old dump is then intact.
+   * Only SAVE and BGSAVE count in rdb_saves, as in Redis (not FLUSHALL's or SHUTDOWN's save).
    */
   public boolean saveNow() {
-    saves++;
     DumpFile f = null;
     try {
       f = DumpFile.create(file(), tempName(""), node.config.bool("rdbcompression"));

@@ -7,9 +7,7 @@ import io.redisha.node.Node;
 import io.redisha.node.rdb.RdbAux;
 import io.redisha.node.rdb.RdbValue;
 import io.vertx.core.Context;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.BiConsumer;
@@ -51,8 +49,29 @@ final class Snapshot {
 
   private record DbStart(int db, long keys, long expires) {}
 
-  /** A key for the writer; a string value travels as its byte[] (immutable) and is wrapped there, one allocation less per key. */
-  private record Item(byte[] key, long expireAtMs, Object value) {}
+  /**
+   * Keys for the writer in parallel arrays, so the walk allocates nothing per string key
+   * (a string travels as its immutable byte[] and is wrapped on the writer thread): fewer
+   * young collections while the event loop is serving. A null key marks a {@link DbStart}
+   * in {@code values}.
+   */
+  private static final class Batch {
+    static final int CAPACITY = 4096;
+    final byte[][] keys = new byte[CAPACITY][];
+    final Object[] values = new Object[CAPACITY];
+    final long[] expires = new long[CAPACITY];
+    int n;
+
+    void add(byte[] key, long expireAtMs, Object value) {
+      keys[n] = key;
+      expires[n] = expireAtMs;
+      values[n++] = value;
+    }
+
+    boolean full() {
+      return n >= CAPACITY - 1; // room for one DbStart more
+    }
+  }
 
   private static final Object END = new Object();
 
@@ -168,7 +187,7 @@ final class Snapshot {
     }
     long stepStart = System.nanoTime();
     long deadline = stepStart + CHUNK_NANOS;
-    List<Object> batch = new ArrayList<>();
+    Batch batch = new Batch();
     outer:
     while (walkDb < frozen.length) {
       KeyTable f = frozen[walkDb];
@@ -177,7 +196,7 @@ final class Snapshot {
         continue;
       }
       if (!dbStarted) {
-        batch.add(new DbStart(walkDb, f.size(), expiresHint[walkDb]));
+        batch.add(null, 0, new DbStart(walkDb, f.size(), expiresHint[walkDb]));
         dbStarted = true;
       }
       Db live = detached[walkDb] != null ? null : liveDbOf(walkDb);
@@ -186,12 +205,17 @@ final class Snapshot {
         Key k = f.keyAt(walkSlot);
         if (k != null) {
           Object v = f.valueAt(walkSlot);
-          if (v instanceof Captured c) batch.add(new Item(k.bytes, c.expireAtMs(), c.value()));
-          else batch.add(new Item(k.bytes, expiryOf(walkDb, live, k), v instanceof byte[] ? v : Values.toRdb(v)));
+          if (v instanceof Captured c) batch.add(k.bytes, c.expireAtMs(), c.value());
+          else batch.add(k.bytes, expiryOf(walkDb, live, k), v instanceof byte[] ? v : Values.toRdb(v));
           f.setValueAt(walkSlot, DONE);
           processedKeys++;
         }
         walkSlot++;
+        if (batch.full()) {
+          queue.add(batch);
+          batch = new Batch();
+          if (queue.remainingCapacity() < 2) break outer;
+        }
         if ((walkSlot & 63) == 0 && System.nanoTime() > deadline) break outer;
       }
       frozen[walkDb] = null; // walked: nothing left to capture, and the arrays can go
@@ -200,7 +224,7 @@ final class Snapshot {
       walkSlot = 0;
       dbStarted = false;
     }
-    if (!batch.isEmpty()) queue.add(batch);
+    if (batch.n > 0) queue.add(batch);
     maxStepNanos = Math.max(maxStepNanos, System.nanoTime() - stepStart);
     if (walkDb == frozen.length) {
       queue.add(END);
@@ -237,13 +261,15 @@ final class Snapshot {
           file.commit();
           break;
         }
-        @SuppressWarnings("unchecked")
-        List<Object> batch = (List<Object>) o;
-        for (Object x : batch) {
-          if (x instanceof Item i) {
-            file.entry(i.key(), i.expireAtMs(), i.value() instanceof byte[] b ? new RdbValue.Str(b) : (RdbValue) i.value());
+        Batch b = (Batch) o;
+        for (int i = 0; i < b.n; i++) {
+          Object v = b.values[i];
+          if (b.keys[i] == null) {
+            DbStart d = (DbStart) v;
+            file.selectDb(d.db(), d.keys(), d.expires());
+          } else {
+            file.entry(b.keys[i], b.expires[i], v instanceof byte[] bytes ? new RdbValue.Str(bytes) : (RdbValue) v);
           }
-          else if (x instanceof DbStart d) file.selectDb(d.db(), d.keys(), d.expires());
         }
       }
     } catch (Throwable e) {
