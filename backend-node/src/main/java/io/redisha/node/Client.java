@@ -2,6 +2,7 @@ package io.redisha.node;
 
 import io.redisha.command.CommandFlag;
 import io.redisha.command.CommandSpec;
+import io.redisha.node.persist.RdbPersistence;
 import io.redisha.resp.ReplyWriter;
 import io.redisha.resp.RequestParser;
 import io.vertx.core.buffer.Buffer;
@@ -283,6 +284,11 @@ public final class Client implements RequestParser.Sink {
     if (!authenticated && !spec.has(CommandFlag.NO_AUTH)) {
       node.stats.rejected(spec);
       rejectInQueue("NOAUTH Authentication required.");
+      return;
+    }
+    if (node.persistence.refusesWrites() && (spec.isWrite() || spec.name().equals("ping"))) {
+      node.stats.rejected(spec);
+      rejectInQueue(RdbPersistence.MISCONF);
       return;
     }
     if (isSubscribed() && out.protocol() == 2 && !allowedWhileSubscribed(spec)) {

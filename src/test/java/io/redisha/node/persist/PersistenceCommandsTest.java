@@ -150,4 +150,30 @@ class PersistenceCommandsTest {
       assertTrue(info.contains("rdb_changes_since_last_save:0") && info.contains("rdb_saves:0"), info);
     }
   }
+
+  @Test
+  void aFailedBgsaveWithSavePointsRefusesWritesAndPingLikeRedis() throws Exception {
+    List<String> replies = new ArrayList<>();
+    for (boolean ours : new boolean[] {true, false}) {
+      Path dir = Files.createTempDirectory("misconf-");
+      String[] args = {"--dir", dir.toString(), "--save", "3600 1000"};
+      AutoCloseable server = ours ? TestNode.start(args) : RealRedis.start("redis-server", args);
+      int port = server instanceof TestNode t ? t.port() : ((RealRedis) server).port;
+      try (server; RespClient c = new RespClient(port)) {
+        c.call("SET", "a", "1");
+        Files.delete(dir);
+        c.call("BGSAVE");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!info(c).contains("rdb_last_bgsave_status:err") && System.currentTimeMillis() < deadline) Thread.sleep(10);
+        StringBuilder sb = new StringBuilder();
+        for (String[] cmd : new String[][] {{"SET", "x", "y"}, {"PING"}, {"GET", "a"}, {"MULTI"}, {"SET", "x", "y"},
+            {"EXEC"}, {"CONFIG", "SET", "save", ""}, {"SET", "x", "y"}}) {
+          sb.append(c.call(cmd)).append('\n');
+        }
+        replies.add(sb.toString());
+      }
+    }
+    assertEquals(replies.get(1), replies.get(0));
+    assertTrue(replies.get(0).startsWith("-MISCONF"), replies.get(0));
+  }
 }

@@ -32,6 +32,11 @@ import java.util.Map;
  */
 public final class RdbPersistence {
 
+  public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable "
+      + "to persist to disk. Commands that may modify the data set are disabled, because this instance is configured "
+      + "to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check "
+      + "the Redis logs for details about the RDB error.";
+
   /** As Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE the save rules wait this long. */
   private static final long RETRY_DELAY_MS = 5000;
 
@@ -91,6 +96,14 @@ public final class RdbPersistence {
   private RdbAux aux() {
     Runtime rt = Runtime.getRuntime();
     return RdbAux.now(rt.totalMemory() - rt.freeMemory());
+  }
+
+  /**
+   * stop-writes-on-bgsave-error: with save points configured, after a failed BGSAVE write
+   * commands and PING are refused with MISCONF until a save succeeds.
+   */
+  public boolean refusesWrites() {
+    return !lastBgsaveOk && node.config.bool("stop-writes-on-bgsave-error") && hasSavePoints();
   }
 
   /** Whether save points are configured (save ""  has none), which makes SHUTDOWN and SIGTERM save. */
@@ -177,7 +190,7 @@ public final class RdbPersistence {
     } catch (IOException | RuntimeException e) {
       if (f != null) f.abort();
       node.log.warning("Failed saving the DB to " + file() + ": " + e);
-      return false;
+      return false; // Redis leaves rdb_last_bgsave_status alone when SAVE fails
     }
     node.dirty = 0;
     node.lastSaveTime = System.currentTimeMillis() / 1000;
