@@ -93,7 +93,7 @@ class BgsaveTest {
 
   @Test
   void savedFileIsTheStateWhenBgsaveRanWhateverHappensMeanwhile() throws Exception {
-    try (TestNode node = TestNode.start(); RespClient c = node.client()) {
+    try (TestNode node = TestNode.start(); RespClient c = node.client(); RespClient blocker = node.client()) {
       populateStrings(c, "k:", 100_000);
       for (int i = 0; i < 300; i++) {
         q("RPUSH", "l:" + i, "a", "b", "c", Integer.toString(i));
@@ -112,12 +112,21 @@ class BgsaveTest {
       q("PEXPIREAT", "d1:5", Long.toString(PersistData.EXPIRE_AT));
       q("SELECT", "0");
       flush(c);
+      // A client blocked on an empty list, moving to an existing one: serving it changes
+      // the destination in place, outside any command that names it.
+      blocker.send("BLMOVE", "src:empty", "l:7", "RIGHT", "LEFT", "0");
+      long deadline = System.currentTimeMillis() + 5000;
+      while (!((Reply.Bulk) c.call("INFO", "clients")).text().contains("blocked_clients:1")) {
+        assertTrue(System.currentTimeMillis() < deadline, "BLMOVE never blocked");
+        Thread.sleep(5);
+      }
       assertEquals("+OK", c.call("SAVE").toString());
       Path before = node.dir.resolve("before.rdb");
       Files.copy(node.dir.resolve("dump.rdb"), before);
 
       // BGSAVE, then at once (same write, so before the walk gets far) change all kinds of things.
       q("BGSAVE");
+      q("LPUSH", "src:empty", "served");
       for (int i = 0; i < 1000; i++) q("SET", "k:" + i, "overwritten");
       for (int i = 1000; i < 2000; i++) q("DEL", "k:" + (i + 98_000));
       for (int i = 2000; i < 3000; i++) q("APPEND", "k:" + i, "-appended");
@@ -151,6 +160,7 @@ class BgsaveTest {
       assertTrue(((Reply.Bulk) r.get(r.size() - 1)).text().contains("rdb_bgsave_in_progress:1"),
           "the changes were meant to run during the BGSAVE");
       awaitBgsave(c);
+      assertEquals("\"served\"", blocker.read().toString());
       TreeMap<String, String> expected = canonical(before);
       TreeMap<String, String> saved = canonical(node.dir.resolve("dump.rdb"));
       assertEquals(expected.size(), saved.size());
