@@ -28,6 +28,8 @@ public final class Blocking {
     final List<Key> keys;
     final Attempt attempt;
     final Runnable onTimeout;
+    /** The blocked command's arguments, so a BGSAVE snapshot can capture all its keys before it is served. */
+    final byte[][] argv;
     long timer = -1;
 
     Request(Client client, List<Key> keys, Attempt attempt, Runnable onTimeout) {
@@ -36,6 +38,7 @@ public final class Blocking {
       this.keys = keys;
       this.attempt = attempt;
       this.onTimeout = onTimeout;
+      this.argv = client.currentArgv;
     }
   }
 
@@ -90,6 +93,7 @@ public final class Blocking {
         if (c.blocked != r) continue;
         // A blocked client cannot SELECT, so c.db is still the database it blocked in.
         servingKey = w.key();
+        node.persistence.beforeServe(c, r.argv);
         boolean served;
         try {
           served = r.attempt.tryServe(c);

@@ -2,6 +2,7 @@ package io.redisha.node;
 
 import io.redisha.command.CommandFlag;
 import io.redisha.command.CommandSpec;
+import io.redisha.node.persist.RdbPersistence;
 import io.redisha.resp.ReplyWriter;
 import io.redisha.resp.RequestParser;
 import io.vertx.core.buffer.Buffer;
@@ -285,6 +286,11 @@ public final class Client implements RequestParser.Sink {
       rejectInQueue("NOAUTH Authentication required.");
       return;
     }
+    if (node.persistence.refusesWrites() && (spec.isWrite() || spec.name().equals("ping"))) {
+      node.stats.rejected(spec);
+      rejectInQueue(RdbPersistence.MISCONF);
+      return;
+    }
     if (isSubscribed() && out.protocol() == 2 && !allowedWhileSubscribed(spec)) {
       error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
       return;
@@ -325,6 +331,7 @@ public final class Client implements RequestParser.Sink {
     long errorsBefore = node.stats.totalErrorReplies;
     long startNs = System.nanoTime();
     try {
+      node.persistence.beforeWrite(this, spec, argv);
       handler.run(this, argv);
     } catch (CommandError e) {
       error(e.getMessage());

@@ -61,6 +61,7 @@ public final class Db {
 
   /** Sets a key's value, removing any TTL (SET semantics). */
   public void set(Key key, Object value) {
+    node.persistence.beforeChange(this, key);
     dict.put(key, value);
     if (!expires.isEmpty()) expires.remove(key);
     modified(key);
@@ -68,6 +69,7 @@ public final class Db {
 
   /** Replaces the value but keeps the TTL (SET KEEPTTL, in-place updates). */
   public void setKeepTtl(Key key, Object value) {
+    node.persistence.beforeChange(this, key);
     dict.put(key, value);
     modified(key);
   }
@@ -78,6 +80,7 @@ public final class Db {
   }
 
   public boolean delete(Key key) {
+    node.persistence.beforeChange(this, key);
     Object old = dict.remove(key);
     if (old == null) return false;
     if (!expires.isEmpty()) expires.remove(key);
@@ -87,11 +90,13 @@ public final class Db {
 
   /** Absolute expiry in Unix milliseconds. */
   public void setExpire(Key key, long whenMs) {
+    node.persistence.beforeChange(this, key);
     expires.put(key, whenMs);
     modified(key);
   }
 
   public boolean persist(Key key) {
+    node.persistence.beforeChange(this, key);
     if (expires.remove(key) != null) {
       modified(key);
       return true;
@@ -111,6 +116,7 @@ public final class Db {
   }
 
   public void flush() {
+    node.persistence.beforeFlush(this);
     node.transactions.touchAll(this);
     dict.clear();
     expires.clear();
@@ -121,6 +127,7 @@ public final class Db {
    * they see the other data set. Watchers of keys in either are touched first.
    */
   public void swapWith(Db other) {
+    node.persistence.beforeSwap(this, other);
     node.transactions.touchAll(this);
     node.transactions.touchAll(other);
     KeyTable d = dict;
@@ -158,6 +165,7 @@ public final class Db {
     if (when == null || when > node.clock.nowMs()) return false;
     // A replica does not expire keys itself: its master sends the DEL (replication issue).
     if (!node.expiresLocally()) return true;
+    node.persistence.beforeChange(this, key);
     dict.remove(key);
     expires.remove(key);
     node.stats.expiredKeys++;
@@ -188,6 +196,7 @@ public final class Db {
         sampled++;
         if (e.getValue() <= now) {
           Key k = e.getKey();
+          node.persistence.beforeChange(this, k);
           it.remove();
           dict.remove(k);
           node.stats.expiredKeys++;

@@ -228,6 +228,46 @@ public final class KeyTable extends AbstractMap<Key, Object> {
     return size == 0 ? 0 : (double) sum / size;
   }
 
+  // ---------------------------------------------------------------- frozen copies (BGSAVE)
+
+  /**
+   * A copy of the table as it is now, for a point-in-time snapshot: the arrays are
+   * cloned (references only, no key or value is copied). The copy must only be read
+   * through the slot accessors below and never changed with put or remove.
+   */
+  public KeyTable frozenCopy() {
+    KeyTable t = new KeyTable();
+    t.bits = bits;
+    t.hashes = hashes.clone();
+    t.keys = keys.clone();
+    t.vals = vals.clone();
+    t.size = size;
+    return t;
+  }
+
+  /** Number of slots (buckets plus spill area); slots without a key are empty. */
+  public int slotCount() {
+    return keys.length;
+  }
+
+  /** The slot of a key, or -1. */
+  public int slotOf(Key key) {
+    return indexOf(key);
+  }
+
+  public Key keyAt(int slot) {
+    return keys[slot];
+  }
+
+  public Object valueAt(int slot) {
+    return vals[slot];
+  }
+
+  /** Replaces a slot's value in a frozen copy (the snapshot marks captured and written keys). */
+  public void setValueAt(int slot, Object value) {
+    vals[slot] = value;
+  }
+
   // ---------------------------------------------------------------- iteration
 
   @Override

@@ -9,6 +9,7 @@ import io.redisha.node.commands.ServerCommands;
 import io.redisha.node.commands.SetCommands;
 import io.redisha.node.commands.StringCommands;
 import io.redisha.node.commands.ZSetCommands;
+import io.redisha.node.persist.RdbPersistence;
 import io.redisha.util.Log;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,6 +41,7 @@ public final class Node {
   public final Transactions transactions = new Transactions();
   public final PubSub pubsub = new PubSub(this);
   public final Blocking blocking = new Blocking(this);
+  public final RdbPersistence persistence = new RdbPersistence(this);
   public final String runId;
   public final long startMs = System.currentTimeMillis();
   final Db[] dbs;
@@ -68,6 +70,7 @@ public final class Node {
   private int port;
   private long cronTimer = -1;
   private Runnable shutdownHook = () -> {};
+  private volatile boolean stopping;
 
   public Node(Settings config) {
     this.config = config;
@@ -84,6 +87,7 @@ public final class Node {
     SetCommands.register(this, commands);
     ZSetCommands.register(this, commands);
     transactions.register(this, commands);
+    persistence.register(commands);
     pubsub.register(commands);
   }
 
@@ -138,6 +142,12 @@ public final class Node {
     }
     log.setLevel(Log.parseLevel(config.getString("loglevel")));
     config.onChange("loglevel", v -> log.setLevel(Log.parseLevel((String) v)));
+    try {
+      persistence.load();
+    } catch (java.io.IOException e) {
+      log.warning("Fatal error loading the DB, not starting: " + e.getMessage());
+      return Future.failedFuture("Can't load the RDB dump (it is left untouched): " + e.getMessage());
+    }
     if (config.bool("daemonize")) {
       log.warning("daemonize yes is accepted but ignored: a JVM cannot fork; run the node under systemd or another supervisor (see README)");
     }
@@ -296,12 +306,26 @@ public final class Node {
     return postponed.size();
   }
 
-  /** Stops listening, closes every client and the event loop. */
+  /**
+   * Stops listening, closes every client and the event loop; with save points configured
+   * it saves first, as redis-server does on SIGTERM (the launcher's shutdown hook calls this).
+   */
   public Future<Void> stop() {
-    if (vertx == null) return Future.succeededFuture();
+    return stop(true);
+  }
+
+  private Future<Void> stop(boolean saveIfConfigured) {
+    // A second stop (SHUTDOWN, then the launcher's hook or a test's close) has nothing left to do.
+    if (vertx == null || stopping) return Future.succeededFuture();
+    stopping = true;
     Vertx v = vertx;
     Promise<Void> done = Promise.promise();
     v.runOnContext(x -> {
+      if (saveIfConfigured && persistence.hasSavePoints()) {
+        if (!persistence.saveForExit()) log.warning("Error trying to save the DB, exiting anyway.");
+      } else {
+        persistence.abortBgsave();
+      }
       if (cronTimer >= 0) v.cancelTimer(cronTimer);
       List<Future<Void>> closing = new ArrayList<>();
       for (NetServer s : servers) closing.add(s.close());
@@ -311,11 +335,10 @@ public final class Node {
     return done.future();
   }
 
-  /** SHUTDOWN: stop, then run the hook (exit for a standalone node). */
+  /** SHUTDOWN, after its save (if any) succeeded: stop, then run the hook (exit for a standalone node). */
   public void shutdown() {
-    log.warning("User requested shutdown...");
     log.warning("Redis is now ready to exit, bye bye...");
-    stop().onComplete(v -> shutdownHook.run());
+    stop(false).onComplete(v -> shutdownHook.run());
   }
 
   // ---------------------------------------------------------------- cron
@@ -331,6 +354,7 @@ public final class Node {
     stats.sample(clock.nowMs());
     long budget = 1_000_000L * 25 / Math.max(1, config.getInt("hz")); // 25% of a tick, as Redis's slow cycle
     if (activeExpireEnabled) for (Db db : dbs) db.activeExpire(budget / dbs.length + 1);
+    persistence.cron();
     long timeout = config.getLong("timeout");
     if (timeout > 0) {
       long now = clock.nowMs();

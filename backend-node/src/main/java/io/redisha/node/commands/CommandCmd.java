@@ -23,7 +23,7 @@ import java.util.Locale;
  * first/last/step, not key specs), DOCS gives an empty map per command, and
  * GETKEYSANDFLAGS is not implemented.
  */
-final class CommandCmd {
+public final class CommandCmd {
 
   private CommandCmd() {}
 
@@ -218,7 +218,7 @@ final class CommandCmd {
    * count (ZUNION, LMPOP, EVAL...), a STORE option (SORT) or a STREAMS keyword (XREAD).
    * Null when the arguments do not make sense (Redis's "Invalid arguments").
    */
-  static List<Integer> movableKeys(CommandSpec s, byte[][] cmd) {
+  public static List<Integer> movableKeys(CommandSpec s, byte[][] cmd) {
     List<Integer> out = new ArrayList<>();
     switch (s.name()) {
       case "zunion", "zinter", "zdiff", "zintercard", "sintercard", "lmpop", "zmpop" -> {

@@ -37,19 +37,21 @@ public final class ServerCommands {
     });
     commands.register("flushall", (c, argv) -> {
       if (!flushOptionOk(c, argv)) return;
+      node.persistence.abortBgsave(); // as Redis kills its saving child: that dump is obsolete
       for (int i = 0; i < node.databases(); i++) {
         Db db = node.db(i);
         node.dirty += db.size();
         db.flush();
       }
       node.dirty++; // as Redis, so that an empty FLUSHALL still counts as a change
+      // Redis 7.0 saves the empty data set at once when save points are configured.
+      if (node.persistence.hasSavePoints()) node.persistence.saveNow();
       c.reply().ok();
     });
     commands.register("time", (c, argv) -> {
       long us = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
       c.reply().array(2).bulk(Long.toString(us / 1_000_000)).bulk(Long.toString(us % 1_000_000));
     });
-    commands.register("lastsave", (c, argv) -> c.reply().integer(node.lastSaveTime));
     commands.register("role", (c, argv) -> c.reply().array(3).bulk("master").integer(0).array(0));
     commands.register("shutdown", (c, argv) -> shutdown(node, c, argv));
     commands.register("monitor", (c, argv) -> {
@@ -71,13 +73,18 @@ public final class ServerCommands {
     return true;
   }
 
-  /** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]; there is nothing to save yet, so the options are only checked. */
+  /**
+   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: saves when save points are configured or
+   * SAVE is given (not with NOSAVE); a failed save keeps the node running unless FORCE.
+   * NOW has nothing to skip: no replica is ever waited for.
+   */
   private static void shutdown(Node node, Client c, byte[][] argv) {
-    boolean save = false, nosave = false, abort = false, other = false;
+    boolean save = false, nosave = false, abort = false, other = false, force = false;
     for (int i = 1; i < argv.length; i++) {
       if (is(argv[i], "nosave")) nosave = true;
       else if (is(argv[i], "save")) save = true;
-      else if (is(argv[i], "now") || is(argv[i], "force")) other = true;
+      else if (is(argv[i], "now")) other = true;
+      else if (is(argv[i], "force")) other = force = true;
       else if (is(argv[i], "abort")) abort = true;
       else {
         c.error(Args.SYNTAX);
@@ -91,6 +98,16 @@ public final class ServerCommands {
     if (abort) {
       c.error("ERR No shutdown in progress.");
       return;
+    }
+    node.log.warning("User requested shutdown...");
+    if (save || (!nosave && node.persistence.hasSavePoints())) {
+      if (!node.persistence.saveForExit() && !force) {
+        node.log.warning("Errors trying to shut down the server. Check the logs for more information.");
+        c.error("ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
+      }
+    } else {
+      node.persistence.abortBgsave();
     }
     node.shutdown();
   }

@@ -1,0 +1,363 @@
+package io.redisha.node.persist;
+
+import static io.redisha.node.commands.Args.is;
+
+import io.redisha.command.CommandFlag;
+import io.redisha.command.CommandSpec;
+import io.redisha.node.Client;
+import io.redisha.node.Commands;
+import io.redisha.node.Db;
+import io.redisha.node.Key;
+import io.redisha.node.Node;
+import io.redisha.node.commands.Args;
+import io.redisha.node.commands.CommandCmd;
+import io.redisha.node.rdb.RdbAux;
+import io.redisha.node.rdb.RdbEntry;
+import io.redisha.node.rdb.RdbReader;
+import io.redisha.node.rdb.RdbValue;
+import io.redisha.node.rdb.RdbVisitor;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RDB persistence as redis-server 7.0 does it: the dump is loaded at start, written by
+ * SAVE (blocking), BGSAVE (in the background, see {@link Snapshot}), the {@code save
+ * <seconds> <changes>} rules of the cron, and SHUTDOWN or SIGTERM when save points are
+ * configured. {@link Node#dirty} is Redis's server.dirty: what a successful save resets.
+ */
+public final class RdbPersistence {
+
+  public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable "
+      + "to persist to disk. Commands that may modify the data set are disabled, because this instance is configured "
+      + "to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check "
+      + "the Redis logs for details about the RDB error.";
+
+  /** As Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE the save rules wait this long. */
+  private static final long RETRY_DELAY_MS = 5000;
+
+  private final Node node;
+  private Snapshot snapshot;
+
+  private boolean lastBgsaveOk = true;
+  private long lastBgsaveTimeSec = -1;
+  private long lastBgsaveTryMs;
+  private long dirtyAtBgsave;
+  private long saves;
+  private long loadedKeys;
+  private long expiredOnLoad;
+  private long lastBgsaveMaxStepNanos;
+  private long lastBgsaveCopyNanos;
+
+  public RdbPersistence(Node node) {
+    this.node = node;
+  }
+
+  public void register(Commands commands) {
+    commands.register("save", (c, argv) -> {
+      if (snapshot != null) {
+        c.error("ERR Background save already in progress");
+        return;
+      }
+      saves++;
+      if (saveNow()) c.reply().ok();
+      else c.error("ERR");
+    });
+    commands.register("bgsave", (c, argv) -> {
+      // SCHEDULE only differs while an AOF rewrite runs, which this node never does.
+      if (argv.length > 2 || (argv.length == 2 && !is(argv[1], "schedule"))) {
+        c.error(Args.SYNTAX);
+        return;
+      }
+      if (snapshot != null) {
+        c.error("ERR Background save already in progress");
+        return;
+      }
+      startBgsave();
+      c.reply().simple("Background saving started");
+    });
+    commands.register("lastsave", (c, argv) -> c.reply().integer(node.lastSaveTime));
+  }
+
+  // ---------------------------------------------------------------- where
+
+  public Path file() {
+    return Path.of(node.config.getString("dir")).resolve(node.config.getString("dbfilename"));
+  }
+
+  private static String tempName(String kind) {
+    return "temp-" + kind + ProcessHandle.current().pid() + ".rdb";
+  }
+
+  private RdbAux aux() {
+    Runtime rt = Runtime.getRuntime();
+    return RdbAux.now(rt.totalMemory() - rt.freeMemory());
+  }
+
+  /**
+   * stop-writes-on-bgsave-error: with save points configured, after a failed BGSAVE write
+   * commands and PING are refused with MISCONF until a save succeeds.
+   */
+  public boolean refusesWrites() {
+    return !lastBgsaveOk && node.config.bool("stop-writes-on-bgsave-error") && hasSavePoints();
+  }
+
+  /** Whether save points are configured (save ""  has none), which makes SHUTDOWN and SIGTERM save. */
+  public boolean hasSavePoints() {
+    return !node.config.getString("save").isBlank();
+  }
+
+  // ---------------------------------------------------------------- load
+
+  /**
+   * Loads the dump into the (empty) databases before the node listens. A missing file is
+   * an empty data set; a corrupt, truncated or unreadable one is an IOException whose
+   * message names the file, the byte offset and the problem, and the node must not start
+   * (nor ever overwrite that file). Keys already expired are dropped, as a master does.
+   */
+  public void load() throws IOException {
+    Path f = file();
+    if (!Files.exists(f)) return;
+    long startNs = System.nanoTime();
+    long now = System.currentTimeMillis();
+    long[] counts = new long[2];
+    try {
+      RdbReader.read(f, new RdbVisitor() {
+        @Override
+        public void selectDb(int db) throws IOException {
+          if (db >= node.databases()) {
+            throw new IOException(f + ": the dump has a key in database " + db + " but this node has only "
+                + node.databases() + " (databases)");
+          }
+        }
+
+        @Override
+        public void entry(RdbEntry e) throws IOException {
+          if (e.expireAtMs() >= 0 && e.expireAtMs() < now) {
+            counts[1]++;
+            return;
+          }
+          Object v = Values.fromRdb(e.value(), node.config);
+          if (v == null) return;
+          Db db = node.db(e.db());
+          Key k = new Key(e.key());
+          if (db.dict().put(k, v) != null) {
+            throw new IOException(f + ": duplicate key " + RdbValue.show(e.key()) + " in database " + e.db());
+          }
+          if (e.expireAtMs() >= 0) db.expiresMap().put(k, e.expireAtMs());
+          counts[0]++;
+        }
+      });
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException | RuntimeException e) {
+      for (int i = 0; i < node.databases(); i++) node.db(i).flush();
+      throw e instanceof IOException io ? io : new IOException(f + ": " + e, e);
+    }
+    loadedKeys = counts[0];
+    expiredOnLoad = counts[1];
+    node.log.notice(String.format("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped)",
+        (System.nanoTime() - startNs) / 1e9, loadedKeys, expiredOnLoad));
+  }
+
+  // ---------------------------------------------------------------- SAVE
+
+  /**
+   * Writes the whole data set now, on the calling (event-loop) thread, as Redis's SAVE
+   * blocks its server. False after logging if it failed; the old dump is then intact.
+   * Only SAVE and BGSAVE count in rdb_saves, as in Redis (not FLUSHALL's or SHUTDOWN's save).
+   */
+  public boolean saveNow() {
+    DumpFile f = null;
+    try {
+      f = DumpFile.create(file(), tempName(""), node.config.bool("rdbcompression"));
+      f.header(aux());
+      for (int i = 0; i < node.databases(); i++) {
+        Db db = node.db(i);
+        if (db.size() == 0) continue;
+        f.selectDb(i, db.size(), db.expiresSize());
+        Map<Key, Long> expires = db.expiresMap();
+        for (Map.Entry<Key, Object> e : db.entries()) {
+          Long w = expires.isEmpty() ? null : expires.get(e.getKey());
+          f.entry(e.getKey().bytes, w == null ? -1 : w, Values.toRdb(e.getValue()));
+        }
+      }
+      f.commit();
+    } catch (IOException | RuntimeException e) {
+      if (f != null) f.abort();
+      node.log.warning("Failed saving the DB to " + file() + ": " + e);
+      return false; // Redis leaves rdb_last_bgsave_status alone when SAVE fails
+    }
+    node.dirty = 0;
+    node.lastSaveTime = System.currentTimeMillis() / 1000;
+    lastBgsaveOk = true;
+    node.log.notice("DB saved on disk");
+    return true;
+  }
+
+  // ---------------------------------------------------------------- BGSAVE
+
+  private void startBgsave() {
+    saves++;
+    lastBgsaveTryMs = System.currentTimeMillis();
+    dirtyAtBgsave = node.dirty;
+    DumpFile f;
+    try {
+      f = DumpFile.create(file(), tempName("bg-"), node.config.bool("rdbcompression"));
+    } catch (IOException e) {
+      node.log.warning("Failed opening the temp RDB file for saving: " + e);
+      node.log.warning("Background saving error");
+      lastBgsaveOk = false;
+      return;
+    }
+    snapshot = new Snapshot(node, f, aux(), Vertx.currentContext(), this::bgsaveDone);
+    node.log.notice("Background saving started");
+    snapshot.start();
+  }
+
+  private void bgsaveDone(Snapshot s, Throwable failure) {
+    if (snapshot != s) return;
+    snapshot = null;
+    lastBgsaveMaxStepNanos = s.maxStepNanos;
+    lastBgsaveCopyNanos = s.copyNanos;
+    lastBgsaveTimeSec = (System.currentTimeMillis() - s.startMs) / 1000;
+    if (failure == null) {
+      node.dirty -= dirtyAtBgsave;
+      node.lastSaveTime = System.currentTimeMillis() / 1000;
+      lastBgsaveOk = true;
+      node.log.notice("Background saving terminated with success");
+    } else {
+      s.abort();
+      lastBgsaveOk = false;
+      node.log.warning("Background saving error: " + failure);
+    }
+  }
+
+  /** Stops a running BGSAVE (SHUTDOWN saves synchronously instead, as Redis kills its child). */
+  public void abortBgsave() {
+    if (snapshot == null) return;
+    snapshot.abort();
+    snapshot = null;
+    node.log.warning("Background saving aborted");
+  }
+
+  /** The save rules, from the cron: BGSAVE once a rule's changes happened within its seconds. */
+  public void cron() {
+    if (snapshot != null) return;
+    String rules = node.config.getString("save");
+    if (rules.isBlank()) return;
+    long nowMs = System.currentTimeMillis();
+    long sinceSave = nowMs / 1000 - node.lastSaveTime;
+    String[] w = rules.trim().split("\\s+");
+    for (int i = 0; i + 1 < w.length; i += 2) {
+      long seconds = Long.parseLong(w[i]);
+      long changes = Long.parseLong(w[i + 1]);
+      if (node.dirty >= changes && sinceSave > seconds && (lastBgsaveOk || nowMs - lastBgsaveTryMs > RETRY_DELAY_MS)) {
+        node.log.notice(changes + " changes in " + seconds + " seconds. Saving...");
+        startBgsave();
+        return;
+      }
+    }
+  }
+
+  /**
+   * SIGTERM or a stop with save points configured: a running BGSAVE gives way to a
+   * synchronous save, as Redis's prepareForShutdown. Event loop only.
+   */
+  public boolean saveForExit() {
+    abortBgsave();
+    node.log.notice("Saving the final RDB snapshot before exiting.");
+    return saveNow();
+  }
+
+  // ---------------------------------------------------------------- copy-on-write hooks
+
+  /**
+   * Before a write command runs: while a BGSAVE is in progress, the keys it names (the
+   * same positions COMMAND GETKEYS reports) are captured into the snapshot first.
+   */
+  public void beforeWrite(Client c, CommandSpec spec, byte[][] argv) {
+    if (snapshot == null || !spec.isWrite()) return;
+    captureKeys(c.db, spec, argv);
+  }
+
+  /** Before a blocked client is served: its command's keys (a BLMOVE destination too). */
+  public void beforeServe(Client c, byte[][] argv) {
+    if (snapshot == null || argv == null) return;
+    CommandSpec spec = node.commands.table().get(argv[0]);
+    if (spec != null) captureKeys(c.db, spec, argv);
+  }
+
+  private void captureKeys(Db db, CommandSpec spec, byte[][] argv) {
+    if (spec.has(CommandFlag.MOVABLEKEYS)) {
+      List<Integer> keys = CommandCmd.movableKeys(spec, argv);
+      if (keys != null) for (int p : keys) snapshot.beforeChange(db, new Key(argv[p]));
+    } else {
+      for (int p : spec.keyPositions(argv.length)) if (p < argv.length) snapshot.beforeChange(db, new Key(argv[p]));
+    }
+  }
+
+  /** Db calls this before replacing, deleting, expiring or changing the TTL of a key. */
+  public void beforeChange(Db db, Key key) {
+    if (snapshot != null) snapshot.beforeChange(db, key);
+  }
+
+  public void beforeFlush(Db db) {
+    if (snapshot != null) snapshot.beforeFlush(db);
+  }
+
+  public void beforeSwap(Db a, Db b) {
+    if (snapshot != null) snapshot.beforeSwap(a, b);
+  }
+
+  // ---------------------------------------------------------------- INFO persistence
+
+  public boolean bgsaveInProgress() {
+    return snapshot != null;
+  }
+
+  public String lastBgsaveStatus() {
+    return lastBgsaveOk ? "ok" : "err";
+  }
+
+  public long lastBgsaveTimeSec() {
+    return lastBgsaveTimeSec;
+  }
+
+  public long currentBgsaveTimeSec() {
+    return snapshot == null ? -1 : (System.currentTimeMillis() - snapshot.startMs) / 1000;
+  }
+
+  public long saves() {
+    return saves;
+  }
+
+  public long keysProcessed() {
+    return snapshot == null ? 0 : snapshot.processedKeys;
+  }
+
+  public long keysTotal() {
+    return snapshot == null ? 0 : snapshot.totalKeys;
+  }
+
+  /** The longest the event loop was busy with the last BGSAVE at once (its copy or one walk step). */
+  public long lastBgsaveMaxStepNanos() {
+    return lastBgsaveMaxStepNanos;
+  }
+
+  public long lastBgsaveCopyNanos() {
+    return lastBgsaveCopyNanos;
+  }
+
+  public long loadedKeys() {
+    return loadedKeys;
+  }
+
+  public long expiredOnLoad() {
+    return expiredOnLoad;
+  }
+}
