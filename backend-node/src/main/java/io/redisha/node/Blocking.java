@@ -91,10 +91,13 @@ public final class Blocking {
         // A blocked client cannot SELECT, so c.db is still the database it blocked in.
         servingKey = w.key();
         boolean served;
+        // Serving is a propagation unit of its own: the attempt says what it did with propagateAs.
+        node.propagation.enter();
         try {
           served = r.attempt.tryServe(c);
         } finally {
           servingKey = null;
+          node.propagation.exit();
         }
         if (!served) break;
         unblock(c);

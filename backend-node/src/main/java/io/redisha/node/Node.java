@@ -40,6 +40,10 @@ public final class Node {
   public final Transactions transactions = new Transactions();
   public final PubSub pubsub = new PubSub(this);
   public final Blocking blocking = new Blocking(this);
+  public final Propagation propagation = new Propagation();
+  /** Set by the AOF: replies wait until the writes before them are in the file. */
+  public Client.ReplyGate replyGate;
+  public final io.redisha.node.persist.AofPersistence aof;
   public final String runId;
   public final long startMs = System.currentTimeMillis();
   final Db[] dbs;
@@ -85,6 +89,7 @@ public final class Node {
     ZSetCommands.register(this, commands);
     transactions.register(this, commands);
     pubsub.register(commands);
+    aof = new io.redisha.node.persist.AofPersistence(this, commands);
   }
 
   /** A fresh 40-hex ID, as run IDs and replication IDs are. */
@@ -145,7 +150,7 @@ public final class Node {
         .with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setPreferNativeTransport(true))
         .build();
     Promise<Node> started = Promise.promise();
-    vertx.runOnContext(v -> listenAll().onComplete(ar -> {
+    vertx.runOnContext(v -> loadData().compose(x -> listenAll()).onComplete(ar -> {
       if (ar.failed()) {
         vertx.close();
         started.fail(ar.cause());
@@ -160,6 +165,17 @@ public final class Node {
       started.complete(this);
     }));
     return started.future();
+  }
+
+  /** Loads the AOF (appendonly yes) before clients can connect, as redis-server does. */
+  private Future<Void> loadData() {
+    try {
+      aof.start();
+      return Future.succeededFuture();
+    } catch (java.io.IOException e) {
+      log.warning(e.getMessage());
+      return Future.failedFuture(e.getMessage());
+    }
   }
 
   private Future<Void> listenAll() {
@@ -303,6 +319,7 @@ public final class Node {
     Promise<Void> done = Promise.promise();
     v.runOnContext(x -> {
       if (cronTimer >= 0) v.cancelTimer(cronTimer);
+      aof.close();
       List<Future<Void>> closing = new ArrayList<>();
       for (NetServer s : servers) closing.add(s.close());
       for (Client c : new ArrayList<>(clients.values())) c.close();
@@ -358,8 +375,10 @@ public final class Node {
     return pauseEndMs == 0;
   }
 
-  /** Called for every key deleted by expiry; replication will propagate a DEL. */
-  void keyExpired(Db db, Key key) {}
+  /** Called for every key deleted by expiry: the stream gets a DEL, so that replays expire it too. */
+  void keyExpired(Db db, Key key) {
+    if (propagation.active()) propagation.propagate(db.id, Propagation.DEL, key.bytes);
+  }
 
   /** Sends a command line to every MONITOR client, as redis-server formats it. */
   void feedMonitors(Client from, byte[][] argv) {
