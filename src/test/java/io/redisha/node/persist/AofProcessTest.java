@@ -236,6 +236,16 @@ class AofProcessTest {
     }
   }
 
+  @Test
+  void unknownCommandStopsStartup() throws Exception {
+    writeSomeAndShutDown();
+    Files.write(lastIncr(), "*2\r\n$6\r\nFOOBAR\r\n$1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+    try (NodeProcess n = new NodeProcess("--appendonly", "yes")) {
+      assertEquals(1, n.exitCode());
+      assertTrue(n.output().contains("Unknown command 'FOOBAR' reading the append only file"), n.output());
+    }
+  }
+
   // ---------------------------------------------------------------- interop with redis-server 7.0
 
   /** Every type, TTLs, several databases, a transaction, commands the stream rewrites. */

@@ -116,6 +116,12 @@ final class AofLoader {
               + ": make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>");
         }
         String name = new String(argv[0], java.nio.charset.StandardCharsets.US_ASCII);
+        io.redisha.command.CommandSpec spec = node.commands.table().get(argv[0]);
+        if (spec == null || (!spec.isContainer() && !node.commands.implemented(spec.name()))) {
+          // As Redis: a command this server cannot run means the data cannot be rebuilt here.
+          throw new LoadError("Unknown command '" + name + "' reading the append only file " + f.getFileName()
+              + " at offset " + start);
+        }
         if (name.equalsIgnoreCase("multi")) {
           inMulti = true;
           multiStart = start;
