@@ -203,15 +203,23 @@ class PropagationTest {
     }
   }
 
+  private static void activeExpire(boolean on) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    node.node.vertx().runOnContext(v -> {
+      node.node.activeExpireEnabled = on;
+      done.complete(null);
+    });
+    done.get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void expiredKeysPropagateDel() throws Exception {
-    c.call("SET", "e", "v", "PX", "1");
-    Thread.sleep(20);
-    assertEquals(List.of("DEL e"), run("GET", "e"), "lazy expiry");
-    c.call("SET", "e2", "v", "PX", "1");
-    Thread.sleep(20);
-    List<String> p = run("SET", "e2", "new");
-    assertEquals(List.of("MULTI", "DEL e2", "SET e2 new", "EXEC"), p, "expiry inside a write: one unit");
+    activeExpire(false);
+    try {
+      lazyExpiry();
+    } finally {
+      activeExpire(true);
+    }
     c.call("SET", "e3", "v", "PX", "1");
     stream.clear();
     long deadline = System.currentTimeMillis() + 5000;
@@ -219,6 +227,16 @@ class PropagationTest {
       if (System.currentTimeMillis() > deadline) throw new AssertionError("active expiry never propagated: " + texts());
       Thread.sleep(20);
     }
+  }
+
+  private void lazyExpiry() throws Exception {
+    c.call("SET", "e", "v", "PX", "1");
+    Thread.sleep(20);
+    assertEquals(List.of("DEL e"), run("GET", "e"), "lazy expiry");
+    c.call("SET", "e2", "v", "PX", "1");
+    Thread.sleep(20);
+    List<String> p = run("SET", "e2", "new");
+    assertEquals(List.of("MULTI", "DEL e2", "SET e2 new", "EXEC"), p, "expiry inside a write: one unit");
   }
 
   @Test
