@@ -71,6 +71,15 @@ final class AofLoader {
     RdbReader.read(f, entry -> {
       // A master drops keys that expired while it was down, as Redis's loader does.
       if (entry.expireAtMs() != -1 && entry.expireAtMs() <= now) return;
+      if (entry.value() instanceof io.redisha.node.rdb.RdbValue.Str str) {
+        // Most keys are strings: stored as SET stores them, without a trip through the dispatcher.
+        io.redisha.node.Db db = node.db(entry.db());
+        io.redisha.node.Key key = new io.redisha.node.Key(entry.key());
+        db.set(key, str.bytes());
+        if (entry.expireAtMs() != -1) db.setExpire(key, entry.expireAtMs());
+        keysFromBase++;
+        return;
+      }
       if (entry.db() != selected[0]) {
         selected[0] = entry.db();
         client.replay(new byte[][] {AofData.b("SELECT"), AofData.b(Integer.toString(entry.db()))});

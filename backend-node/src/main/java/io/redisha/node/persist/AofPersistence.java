@@ -423,7 +423,11 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
         io.execute(() -> closeQuietly(old));
       }
     }
+    long copyStart = System.nanoTime();
     List<List<RdbEntry>> snapshot = AofData.snapshot(node);
+    long keys = snapshot.stream().mapToLong(List::size).sum();
+    node.log.notice("Background append only file rewriting: copied " + keys + " keys in "
+        + (System.nanoTime() - copyStart) / 1_000_000 + " ms");
     Path tmp = dir.resolve(tempName());
     rewriter.execute(() -> {
       String failure = null;
