@@ -384,4 +384,30 @@ class AofProcessTest {
       Datasets.assertSame(before, Datasets.dump(c, 16), 5000);
     }
   }
+
+  @Test
+  void appendonlyTurnedOnWhileAnAofOffRewriteRuns() throws Exception {
+    Datasets.Dump before;
+    try (NodeProcess n = new NodeProcess().awaitReady(); RespClient c = n.client()) {
+      ByteArrayOutputStream load = new ByteArrayOutputStream();
+      for (int i = 0; i < 50_000; i++) load.writeBytes(RespClient.encode("SET", "k" + i, "v" + i));
+      c.sendRaw(load.toByteArray());
+      for (int i = 0; i < 50_000; i++) c.read();
+      ByteArrayOutputStream burst = new ByteArrayOutputStream();
+      burst.writeBytes(RespClient.encode("BGREWRITEAOF"));
+      burst.writeBytes(RespClient.encode("CONFIG", "SET", "appendonly", "yes"));
+      burst.writeBytes(RespClient.encode("SET", "late", "1"));
+      c.sendRaw(burst.toByteArray());
+      assertEquals("+Background append only file rewriting started", c.read().toString());
+      assertEquals("+OK", c.read().toString());
+      assertEquals("+OK", c.read().toString());
+      awaitRewrite(c);
+      c.call("SET", "after", "1");
+      before = Datasets.dump(c, 1);
+      n.kill9();
+    }
+    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+      Datasets.assertSame(before, Datasets.dump(c, 1), 0);
+    }
+  }
 }

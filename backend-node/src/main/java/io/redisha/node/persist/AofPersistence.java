@@ -88,6 +88,7 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
   // INFO persistence
   private boolean lastWriteOk = true;
   private boolean rewriting;
+  private boolean rewriteScheduled;
   private long rewriteStartMs;
   private boolean lastRewriteOk = true;
   private long lastRewriteTimeSec = -1;
@@ -201,7 +202,8 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
     }
     manifestCurrent = false;
     turnOn();
-    rewrite();
+    if (rewriting) rewriteScheduled = true; // a rewrite of the AOF-off kind runs: ours follows it
+    else rewrite();
   }
 
   private void disable() {
@@ -252,7 +254,8 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       scheduled = true;
       loop.runOnContext(v -> {
         scheduled = false;
-        if (inFlight == 0) submit(incr);
+        if (incr == null) drainTo(null);
+        else if (inFlight == 0) submit(incr);
       });
     }
   }
@@ -294,17 +297,29 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       incrSize += bytes;
     }
     acked = Math.max(acked, upTo);
+    releaseHeld();
+    if (inFlight == 0 && buf.size() > 0) submit(incr);
+  }
+
+  private void releaseHeld() {
     while (!held.isEmpty() && held.peekFirst().upTo <= acked) {
       Held h = held.pollFirst();
       h.client.release(h.reply);
     }
-    if (inFlight == 0 && buf.size() > 0) submit(incr);
   }
 
   /** Whatever is buffered goes to {@code ch} now, before a switch of files. */
   private void drainTo(FileChannel ch) {
-    if (ch != null) submit(ch);
-    else buf.reset();
+    if (ch != null) {
+      submit(ch);
+    } else {
+      // No file yet (appendonly just turned on, its rewrite still to start): the rewrite's copy will hold these writes.
+      buf.reset();
+      if (inFlight == 0) {
+        acked = appended;
+        releaseHeld();
+      }
+    }
   }
 
   @Override
@@ -466,7 +481,8 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       loop.runOnContext(v -> {
         if (err == null) {
           manifest = next;
-          manifestCurrent = true;
+          // A rewrite scheduled behind this one (appendonly turned on meanwhile) starts from scratch.
+          manifestCurrent = !rewriteScheduled;
           baseSize = size;
         }
         rewriteDone(err == null, err);
@@ -493,6 +509,10 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
     } else {
       rewriteFailures++;
       node.log.warning(error);
+    }
+    if (rewriteScheduled) {
+      rewriteScheduled = false;
+      rewrite();
     }
   }
 
@@ -539,7 +559,7 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
   public void info(StringBuilder sb) {
     field(sb, "aof_enabled", on ? 1 : 0);
     field(sb, "aof_rewrite_in_progress", rewriting ? 1 : 0);
-    field(sb, "aof_rewrite_scheduled", 0);
+    field(sb, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
     field(sb, "aof_last_rewrite_time_sec", lastRewriteTimeSec);
     field(sb, "aof_current_rewrite_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStartMs) / 1000 : -1);
     field(sb, "aof_last_bgrewrite_status", lastRewriteOk ? "ok" : "err");
