@@ -211,6 +211,20 @@ class AofProcessTest {
   }
 
   @Test
+  void transactionWithoutItsExecIsDroppedAsATruncatedTail() throws Exception {
+    writeSomeAndShutDown();
+    Path incr = lastIncr();
+    long goodSize = Files.size(incr);
+    Files.write(incr, "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$1\r\n1\r\n".getBytes(StandardCharsets.US_ASCII),
+        StandardOpenOption.APPEND);
+    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+      assertEquals("(nil$)", c.call("GET", "half").toString());
+      assertEquals(100, ((Reply.Int) c.call("DBSIZE")).value());
+      assertEquals(goodSize, Files.size(incr));
+    }
+  }
+
+  @Test
   void truncatedTailStopsStartupWhenAofLoadTruncatedIsNo() throws Exception {
     writeSomeAndShutDown();
     Files.write(lastIncr(), "*2\r\n$3\r\nDEL".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
