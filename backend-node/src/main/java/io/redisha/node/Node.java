@@ -167,15 +167,20 @@ public final class Node {
     return started.future();
   }
 
-  /** Loads the AOF (appendonly yes) before clients can connect, as redis-server does. */
+  /**
+   * Loads the AOF (appendonly yes) before clients can connect, as redis-server does; on a
+   * worker thread, since nothing else touches the data yet and a long load would trip
+   * Vert.x's blocked-event-loop checker.
+   */
   private Future<Void> loadData() {
-    try {
-      aof.start();
-      return Future.succeededFuture();
-    } catch (java.io.IOException e) {
-      log.warning(e.getMessage());
-      return Future.failedFuture(e.getMessage());
-    }
+    io.vertx.core.Context loop = vertx.getOrCreateContext();
+    return vertx.<Void>executeBlocking(() -> {
+      aof.start(loop);
+      return null;
+    }).recover(err -> {
+      log.warning(err.getMessage());
+      return Future.failedFuture(err.getMessage());
+    });
   }
 
   private Future<Void> listenAll() {

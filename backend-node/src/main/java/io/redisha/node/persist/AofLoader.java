@@ -3,7 +3,6 @@ package io.redisha.node.persist;
 import io.redisha.node.Client;
 import io.redisha.node.Node;
 import io.redisha.node.rdb.RdbReader;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -97,7 +96,7 @@ final class AofLoader {
     long validUpTo = 0;
     boolean inMulti = false;
     long multiStart = 0;
-    try (CountingStream in = new CountingStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+    try (CountingStream in = new CountingStream(Files.newInputStream(f))) {
       while (true) {
         long start = in.offset;
         int c = in.read();
@@ -176,19 +175,29 @@ final class AofLoader {
     }
   }
 
-  /** A byte stream that knows its offset and reads RESP's pieces. */
+  /** A byte stream that knows its offset and reads RESP's pieces, through its own (unsynchronized) buffer. */
   private static final class CountingStream implements AutoCloseable {
     final InputStream in;
+    final byte[] buf = new byte[1 << 16];
+    int pos, limit;
     long offset;
 
     CountingStream(InputStream in) {
       this.in = in;
     }
 
+    private boolean fill() throws IOException {
+      int n = in.read(buf, 0, buf.length);
+      if (n <= 0) return false;
+      pos = 0;
+      limit = n;
+      return true;
+    }
+
     int read() throws IOException {
-      int c = in.read();
-      if (c >= 0) offset++;
-      return c;
+      if (pos == limit && !fill()) return -1;
+      offset++;
+      return buf[pos++] & 0xff;
     }
 
     /** Digits up to CRLF; the end of the file inside is a truncation. */
@@ -197,9 +206,8 @@ final class AofLoader {
       int digits = 0;
       boolean neg = false;
       while (true) {
-        int c = in.read();
+        int c = read();
         if (c == -1) throw new Truncated();
-        offset++;
         if (c == '\r') break;
         if (c == '-' && digits == 0 && !neg) {
           neg = true;
@@ -209,9 +217,8 @@ final class AofLoader {
         n = n * 10 + (c - '0');
         digits++;
       }
-      int lf = in.read();
+      int lf = read();
       if (lf == -1) throw new Truncated();
-      offset++;
       if (lf != '\n' || digits == 0) throw new Bad();
       return neg ? -n : n;
     }
@@ -223,9 +230,19 @@ final class AofLoader {
     }
 
     byte[] exactly(int len) throws IOException {
-      byte[] b = in.readNBytes(len);
-      offset += b.length;
-      if (b.length < len) throw new Truncated();
+      byte[] b = new byte[len];
+      int got = 0;
+      while (got < len) {
+        if (pos == limit && !fill()) {
+          offset += got;
+          throw new Truncated();
+        }
+        int n = Math.min(len - got, limit - pos);
+        System.arraycopy(buf, pos, b, got, n);
+        pos += n;
+        got += n;
+      }
+      offset += len;
       return b;
     }
 

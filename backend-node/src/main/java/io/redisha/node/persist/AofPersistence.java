@@ -112,11 +112,12 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
   // ---------------------------------------------------------------- lifecycle
 
   /**
-   * On the event loop before the node listens: with appendonly yes, loads the AOF
-   * directory (or creates it), and from then on appends.
+   * Before the node listens (on a worker thread: nothing else touches the data yet): with
+   * appendonly yes, loads the AOF directory (or creates it), and from then on appends,
+   * on {@code eventLoop}.
    */
-  public void start() throws IOException {
-    loop = node.vertx().getOrCreateContext();
+  public void start(Context eventLoop) throws IOException {
+    loop = eventLoop;
     io = Executors.newSingleThreadExecutor(r -> daemon(r, "aof-io"));
     rewriter = Executors.newSingleThreadExecutor(r -> daemon(r, "aof-rewrite"));
     node.replyGate = this;
@@ -176,7 +177,7 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
     on = true;
     selectedDb = -1;
     node.propagation.addSink(this);
-    scheduleFsync();
+    loop.runOnContext(v -> scheduleFsync());
   }
 
   private void scheduleFsync() {
