@@ -95,10 +95,13 @@ public final class Blocking {
         servingKey = w.key();
         node.persistence.beforeServe(c, r.argv);
         boolean served;
+        // Serving is a propagation unit of its own: the attempt says what it did with propagateAs.
+        node.propagation.enter();
         try {
           served = r.attempt.tryServe(c);
         } finally {
           servingKey = null;
+          node.propagation.exit();
         }
         if (!served) break;
         unblock(c);

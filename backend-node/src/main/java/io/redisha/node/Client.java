@@ -91,6 +91,30 @@ public final class Client implements RequestParser.Sink {
     socket.drainHandler(v -> resumeInput());
   }
 
+  /** A client without a connection that replays an AOF; see {@link #loader}. */
+  private Client(Node node) {
+    this.node = node;
+    this.id = 0;
+    this.socket = null;
+    this.db = node.db(0);
+    this.addr = "";
+    this.laddr = "";
+    this.createdMs = node.clock.nowMs();
+    this.lastInteractionMs = createdMs;
+    this.authenticated = true;
+  }
+
+  /** Redis's fake AOF client: runs commands read from a file, its replies dropped. */
+  public static Client loader(Node node) {
+    return new Client(node);
+  }
+
+  /** Runs one command of a loaded file through the usual guards and dispatch. */
+  public void replay(byte[][] argv) {
+    execute(argv);
+    out.take();
+  }
+
   /**
    * tcp-keepalive N as redis-server applies it: first probe after N seconds of silence,
    * then every N/3 seconds, 3 probes. Only the native epoll transport exposes these;
@@ -330,6 +354,11 @@ public final class Client implements RequestParser.Sink {
     node.countKeyspaceReads = spec.has(CommandFlag.READONLY) && !walksKeyspace(spec);
     long errorsBefore = node.stats.totalErrorReplies;
     long startNs = System.nanoTime();
+    long dirtyBefore = node.dirty;
+    byte[][][] outerOverride = propagateOverride;
+    propagateOverride = null;
+    callDepth++;
+    node.propagation.enter();
     try {
       node.persistence.beforeWrite(this, spec, argv);
       handler.run(this, argv);
@@ -341,9 +370,35 @@ public final class Client implements RequestParser.Sink {
     } finally {
       node.countKeyspaceReads = false;
       currentArgv = null;
+      callDepth--;
+      byte[][][] override = propagateOverride;
+      propagateOverride = outerOverride;
+      if (override != null) {
+        for (byte[][] cmd : override) node.propagation.propagate(db.id, cmd);
+      } else if (node.dirty > dirtyBefore) {
+        node.propagation.propagate(db.id, argv);
+      }
+      node.propagation.exit();
     }
     node.stats.called(spec, (System.nanoTime() - startNs) / 1000, node.stats.totalErrorReplies > errorsBefore);
     if (feed && !node.monitors.isEmpty()) node.feedMonitors(this, redacted(spec, argv));
+  }
+
+  /** What the running command propagates instead of its argv (see Propagation); null: its argv if it changed data. */
+  private byte[][][] propagateOverride;
+  private int callDepth;
+
+  /**
+   * Replaces what the running command propagates: a deterministic form of it, several
+   * commands, or none at all. Outside a call (a blocked client being served later) the
+   * commands go to the stream at once, in the client's database.
+   */
+  public void propagateAs(byte[][]... commands) {
+    if (callDepth > 0) {
+      propagateOverride = commands;
+    } else {
+      for (byte[][] cmd : commands) node.propagation.propagate(db.id, cmd);
+    }
   }
 
   /** Passwords never reach MONITOR: AUTH's arguments and HELLO's AUTH pair read "(redacted)". */
@@ -396,27 +451,54 @@ public final class Client implements RequestParser.Sink {
 
   // ---------------------------------------------------------------- output
 
+  /**
+   * Holds replies back until what their commands changed is durable (the AOF with
+   * appendfsync always acknowledges a write only after its fsync).
+   */
+  public interface ReplyGate {
+    /** True if the gate keeps the buffer and will hand it to {@link #release} later. */
+    boolean hold(Client c, Buffer reply);
+  }
+
+  private int heldReplies;
+
   /** Writes what was replied so far; called at the end of a read or after async replies. */
   public void flush() {
     if (closed) return;
     if (!out.isEmpty()) {
       Buffer b = out.take();
-      node.stats.netOutputBytes += b.length();
-      node.stats.writesProcessed++;
-      if (isSubscribed() || monitor) {
-        int len = b.length();
-        outstanding += len;
-        socket.write(b).onComplete(ar -> outstanding -= len);
-        enforcePubsubLimit();
-      } else {
-        socket.write(b);
-        if (socket.writeQueueFull()) {
-          socket.pause();
-          parser.pause();
-        }
+      if (node.replyGate != null && node.replyGate.hold(this, b)) {
+        heldReplies++;
+        return;
+      }
+      send(b);
+    }
+    if (closeAfterReply && heldReplies == 0) close();
+  }
+
+  /** A reply the gate held is now allowed out. */
+  public void release(Buffer b) {
+    heldReplies--;
+    if (closed) return;
+    send(b);
+    if (closeAfterReply && heldReplies == 0) close();
+  }
+
+  private void send(Buffer b) {
+    node.stats.netOutputBytes += b.length();
+    node.stats.writesProcessed++;
+    if (isSubscribed() || monitor) {
+      int len = b.length();
+      outstanding += len;
+      socket.write(b).onComplete(ar -> outstanding -= len);
+      enforcePubsubLimit();
+    } else {
+      socket.write(b);
+      if (socket.writeQueueFull()) {
+        socket.pause();
+        parser.pause();
       }
     }
-    if (closeAfterReply) close();
   }
 
   /**

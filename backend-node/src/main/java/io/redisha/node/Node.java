@@ -42,6 +42,10 @@ public final class Node {
   public final PubSub pubsub = new PubSub(this);
   public final Blocking blocking = new Blocking(this);
   public final RdbPersistence persistence = new RdbPersistence(this);
+  public final Propagation propagation = new Propagation();
+  /** Set by the AOF: replies wait until the writes before them are in the file. */
+  public Client.ReplyGate replyGate;
+  public final io.redisha.node.persist.AofPersistence aof;
   public final String runId;
   public final long startMs = System.currentTimeMillis();
   final Db[] dbs;
@@ -89,6 +93,7 @@ public final class Node {
     transactions.register(this, commands);
     persistence.register(commands);
     pubsub.register(commands);
+    aof = new io.redisha.node.persist.AofPersistence(this, commands);
   }
 
   /** A fresh 40-hex ID, as run IDs and replication IDs are. */
@@ -143,7 +148,8 @@ public final class Node {
     log.setLevel(Log.parseLevel(config.getString("loglevel")));
     config.onChange("loglevel", v -> log.setLevel(Log.parseLevel((String) v)));
     try {
-      persistence.load();
+      // As redis-server: with appendonly yes the AOF is the data set and dump.rdb is not read.
+      if (!config.bool("appendonly")) persistence.load();
     } catch (java.io.IOException e) {
       log.warning("Fatal error loading the DB, not starting: " + e.getMessage());
       return Future.failedFuture("Can't load the RDB dump (it is left untouched): " + e.getMessage());
@@ -155,7 +161,7 @@ public final class Node {
         .with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setPreferNativeTransport(true))
         .build();
     Promise<Node> started = Promise.promise();
-    vertx.runOnContext(v -> listenAll().onComplete(ar -> {
+    vertx.runOnContext(v -> loadData().compose(x -> listenAll()).onComplete(ar -> {
       if (ar.failed()) {
         vertx.close();
         started.fail(ar.cause());
@@ -170,6 +176,22 @@ public final class Node {
       started.complete(this);
     }));
     return started.future();
+  }
+
+  /**
+   * Loads the AOF (appendonly yes) before clients can connect, as redis-server does; on a
+   * worker thread, since nothing else touches the data yet and a long load would trip
+   * Vert.x's blocked-event-loop checker.
+   */
+  private Future<Void> loadData() {
+    io.vertx.core.Context loop = vertx.getOrCreateContext();
+    return vertx.<Void>executeBlocking(() -> {
+      aof.start(loop);
+      return null;
+    }).recover(err -> {
+      log.warning(err.getMessage());
+      return Future.failedFuture(err.getMessage());
+    });
   }
 
   private Future<Void> listenAll() {
@@ -327,6 +349,7 @@ public final class Node {
         persistence.abortBgsave();
       }
       if (cronTimer >= 0) v.cancelTimer(cronTimer);
+      aof.close();
       List<Future<Void>> closing = new ArrayList<>();
       for (NetServer s : servers) closing.add(s.close());
       for (Client c : new ArrayList<>(clients.values())) c.close();
@@ -382,8 +405,10 @@ public final class Node {
     return pauseEndMs == 0;
   }
 
-  /** Called for every key deleted by expiry; replication will propagate a DEL. */
-  void keyExpired(Db db, Key key) {}
+  /** Called for every key deleted by expiry: the stream gets a DEL, so that replays expire it too. */
+  void keyExpired(Db db, Key key) {
+    if (propagation.active()) propagation.propagate(db.id, Propagation.DEL, key.bytes);
+  }
 
   /** Sends a command line to every MONITOR client, as redis-server formats it. */
   void feedMonitors(Client from, byte[][] argv) {

@@ -90,6 +90,8 @@ public final class Transactions {
     } finally {
       c.inExec = false;
     }
+    // The queued writes propagated themselves, as one unit that Propagation wraps in MULTI/EXEC.
+    c.propagateAs();
   }
 
   void discard(Client c) {

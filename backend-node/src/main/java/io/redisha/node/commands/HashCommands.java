@@ -168,6 +168,7 @@ public final class HashCommands {
     put(c, h, a[2], out);
     written(c, key, h, old == null);
     c.node.dirty++;
+    c.propagateAs(io.redisha.node.Propagation.cmd("HSET", key.bytes, a[2], out));
     c.reply().bulk(out);
   }
 

@@ -263,18 +263,10 @@ final class InfoCommand {
     field(sb, "rdb_last_cow_size", 0);
     field(sb, "rdb_last_load_keys_expired", node.persistence.expiredOnLoad());
     field(sb, "rdb_last_load_keys_loaded", node.persistence.loadedKeys());
-    field(sb, "aof_enabled", node.config.bool("appendonly") ? 1 : 0);
-    field(sb, "aof_rewrite_in_progress", 0);
-    field(sb, "aof_rewrite_scheduled", 0);
-    field(sb, "aof_last_rewrite_time_sec", -1);
-    field(sb, "aof_current_rewrite_time_sec", -1);
-    field(sb, "aof_last_bgrewrite_status", "ok");
-    field(sb, "aof_rewrites", 0);
-    field(sb, "aof_rewrites_consecutive_failures", 0);
-    field(sb, "aof_last_write_status", "ok");
-    field(sb, "aof_last_cow_size", 0);
+    node.aof.info(sb);
     field(sb, "module_fork_in_progress", 0);
     field(sb, "module_fork_last_cow_size", 0);
+    node.aof.infoWhenOn(sb);
   }
 
   private void stats(StringBuilder sb) {

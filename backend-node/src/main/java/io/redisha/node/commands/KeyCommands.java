@@ -160,8 +160,11 @@ public final class KeyCommands {
     }
     if (when <= now && node.expiresLocally()) {
       c.db.delete(k);
+      c.propagateAs(io.redisha.node.Propagation.cmd("DEL", k.bytes));
     } else {
       c.db.setExpire(k, when);
+      // Relative times would replay later and differently: always the absolute milliseconds.
+      c.propagateAs(io.redisha.node.Propagation.cmd("PEXPIREAT", k.bytes, when));
     }
     node.dirty++;
     c.reply().integer(1);

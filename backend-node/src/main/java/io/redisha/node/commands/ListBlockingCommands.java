@@ -6,6 +6,7 @@ import io.redisha.node.Client.CommandError;
 import io.redisha.node.Commands;
 import io.redisha.node.Key;
 import io.redisha.node.Node;
+import io.redisha.node.Propagation;
 import io.redisha.node.types.ListValue;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -97,6 +98,7 @@ final class ListBlockingCommands {
   }
 
   private static void popOne(Client c, Key k, ListValue l, boolean left) {
+    c.propagateAs(Propagation.cmd(left ? "LPOP" : "RPOP", k.bytes));
     c.reply().array(2).bulk(k.bytes).bulk(l.pop(left));
     ListCommands.afterPop(c, k, l, 1);
   }
@@ -110,6 +112,7 @@ final class ListBlockingCommands {
     ListValue s = ListCommands.list(c, src);
     if (s != null) {
       c.reply().bulk(ListCommands.move(c, src, s, dst, fromLeft, toLeft));
+      c.propagateAs(moved(a));
       return;
     }
     if (c.inExec) {
@@ -120,12 +123,18 @@ final class ListBlockingCommands {
       if (!(cl.db.get(src) instanceof ListValue l)) return false;
       try {
         cl.reply().bulk(ListCommands.move(cl, src, l, dst, fromLeft, toLeft));
+        cl.propagateAs(moved(a));
       } catch (CommandError e) {
         // The destination changed type while we waited: the client gets the error.
         cl.error(e.getMessage());
       }
       return true;
     });
+  }
+
+  /** What a served BLMOVE or BRPOPLPUSH replays as: its non-blocking twin. */
+  private static byte[][] moved(byte[][] a) {
+    return a.length == 4 ? Propagation.cmd("RPOPLPUSH", a[1], a[2]) : Propagation.cmd("LMOVE", a[1], a[2], a[3], a[4]);
   }
 
   // ---------------------------------------------------------------- BLMPOP

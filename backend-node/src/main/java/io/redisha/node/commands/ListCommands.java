@@ -399,6 +399,9 @@ public final class ListCommands {
   }
 
   static void replyMultiPop(Client c, Key k, ListValue l, MultiPop m) {
+    // Replayed as LPOP/RPOP with the count that was actually taken, as Redis rewrites [B]LMPOP.
+    long n = Math.min(m.count() < 0 ? 1 : m.count(), l.size());
+    c.propagateAs(io.redisha.node.Propagation.cmd(m.left() ? "LPOP" : "RPOP", k.bytes, n));
     c.reply().array(2).bulk(k.bytes);
     popAndReply(c, k, l, m.left(), m.count());
   }

@@ -89,6 +89,8 @@ public final class SetCommands {
         s.remove(m);
         changed(c, key, s);
         node.dirty++;
+        // The pick is random: the stream says which member went.
+        c.propagateAs(io.redisha.node.Propagation.cmd("SREM", key.bytes, m));
         c.reply().bulk(m);
         return;
       }
@@ -104,6 +106,7 @@ public final class SetCommands {
         replySet(c, s);
         node.dirty += s.size();
         c.db.delete(key);
+        c.propagateAs(io.redisha.node.Propagation.cmd("DEL", key.bytes));
         return;
       }
       int count = (int) (long) n;
@@ -115,6 +118,11 @@ public final class SetCommands {
       }
       c.db.modified(key);
       node.dirty += count;
+      byte[][] srem = new byte[count + 2][];
+      srem[0] = io.redisha.node.Propagation.bytes("SREM");
+      srem[1] = key.bytes;
+      for (int i = 0; i < count; i++) srem[i + 2] = popped.get(i);
+      c.propagateAs(srem);
       c.reply().set(count);
       for (byte[] m : popped) c.reply().bulk(m);
     });

@@ -61,6 +61,7 @@ public final class StringCommands {
       }
       c.db.delete(k);
       node.dirty++;
+      c.propagateAs(io.redisha.node.Propagation.cmd("DEL", k.bytes));
       c.reply().bulk(Db.stringBytes(v));
     });
     commands.register("getex", (c, argv) -> getex(node, c, argv));
@@ -274,6 +275,8 @@ public final class StringCommands {
       return;
     }
     store(node, c, k, argv[2], flags, at);
+    // A relative time would replay differently: Redis 7.0 propagates SET key value PXAT <absolute ms>.
+    if ((flags & (EX | PX | EXAT)) != 0) c.propagateAs(io.redisha.node.Propagation.cmd("SET", k.bytes, argv[2], "PXAT", at));
     if (get) replyValue(c, old);
     else c.reply().ok();
   }
@@ -293,6 +296,7 @@ public final class StringCommands {
   private static void setWithTtl(Node node, Client c, byte[][] argv, boolean seconds, String cmd) {
     long at = expireAt(node, argv[2], seconds, true, cmd);
     store(node, c, new Key(argv[1]), argv[3], 0, at);
+    c.propagateAs(io.redisha.node.Propagation.cmd("SET", argv[1], argv[3], "PXAT", at));
     c.reply().ok();
   }
 
@@ -312,11 +316,14 @@ public final class StringCommands {
     if (at != -1 && at <= node.clock.nowMs() && node.expiresLocally()) {
       c.db.delete(k);
       node.dirty++;
+      c.propagateAs(io.redisha.node.Propagation.cmd("DEL", k.bytes));
     } else if (at != -1) {
       c.db.setExpire(k, at);
       node.dirty++;
+      c.propagateAs(io.redisha.node.Propagation.cmd("PEXPIREAT", k.bytes, at));
     } else if ((flags & PERSIST) != 0 && c.db.persist(k)) {
       node.dirty++;
+      c.propagateAs(io.redisha.node.Propagation.cmd("PERSIST", k.bytes));
     }
   }
 
@@ -348,6 +355,8 @@ public final class StringCommands {
     if (v == null) c.db.add(k, stored);
     else c.db.setKeepTtl(k, stored);
     node.dirty++;
+    // The sum's text, not the increment: replaying a float addition could round differently.
+    c.propagateAs(io.redisha.node.Propagation.cmd("SET", k.bytes, b, "KEEPTTL"));
     c.reply().bulk(b);
   }
 

@@ -141,6 +141,10 @@ final class ZSetPop {
       }
       if (z.size() == 0) continue;
       List<ZSetValue.Node> popped = pop(node, c, key, z, max, count);
+      // Replayed as the non-blocking pop of what was taken, as Redis rewrites BZPOP*/[B]ZMPOP.
+      String name = max ? "ZPOPMAX" : "ZPOPMIN";
+      c.propagateAs(shape == Shape.BZPOP ? io.redisha.node.Propagation.cmd(name, key.bytes)
+          : io.redisha.node.Propagation.cmd(name, key.bytes, popped.size()));
       ReplyWriter w = c.reply();
       if (shape == Shape.BZPOP) {
         ZSetValue.Node n = popped.get(0);

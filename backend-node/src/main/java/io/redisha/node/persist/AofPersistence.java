@@ -1,0 +1,591 @@
+package io.redisha.node.persist;
+
+import io.redisha.node.Client;
+import io.redisha.node.Commands;
+import io.redisha.node.Node;
+import io.redisha.node.Propagation;
+import io.redisha.node.rdb.RdbAux;
+import io.redisha.node.rdb.RdbEntry;
+import io.redisha.node.rdb.RdbWriter;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The append-only file, as redis-server 7.0 keeps it: a directory (appenddirname) with a
+ * base file (an RDB dump, or commands when aof-use-rdb-preamble is no), incremental files
+ * of RESP commands, and the manifest naming them ({@link AofManifest}). Real Redis loads
+ * our directory and we load its.
+ *
+ * <h2>Writing</h2>
+ * The AOF is a {@link Propagation} sink: commands are encoded into a buffer on the event
+ * loop; at the end of the event-loop turn the buffer goes to a single I/O thread, which
+ * appends it (and, with appendfsync always, fsyncs it) while the next turn's commands
+ * accumulate, so that one write and one fsync cover every command of a turn (group
+ * commit). With appendfsync always, replies wait, through {@link Client.ReplyGate},
+ * until the I/O thread has written and fsynced what came before them, so not even a
+ * power loss costs an acknowledged write. With everysec and no, the first reply of a turn
+ * that follows appends writes them into the file right there (a write() into the page
+ * cache, as Redis does from its main thread before it sends replies), so a process
+ * killed with -9 loses no acknowledged write either; the I/O thread fsyncs once a second
+ * (everysec: a power loss costs about a second at most) or never (no).
+ *
+ * <h2>Rewriting</h2>
+ * BGREWRITEAOF (and CONFIG SET appendonly yes) starts a new incremental file at once, so
+ * that every later write goes there, takes a point-in-time copy of the data, and writes
+ * the new base from that copy on a thread of its own; then the manifest is replaced by
+ * one naming the new base and the new incremental file, and the old files are deleted.
+ * A crash at any point leaves a manifest that describes the data. Limitation until the
+ * copy-on-write snapshot of BGSAVE is merged: the copy is taken on the event loop in one
+ * go ({@link AofData#snapshot}), which stalls clients for about as long as copying the
+ * containers takes (a few hundred milliseconds per million keys) and briefly needs that
+ * much more memory.
+ */
+public final class AofPersistence implements Propagation.Sink, Client.ReplyGate {
+
+  private final Node node;
+  private Context loop;
+  /** Appends, fsyncs and file switches, in the order the event loop asked for them. */
+  private ExecutorService io;
+  /** Writes new bases, so that a long rewrite never delays appends. */
+  private ExecutorService rewriter;
+
+  private Path dir;
+  private String filename;
+  private boolean on;
+  private AofManifest manifest;
+  /** Whether {@link #manifest} describes the data (false right after CONFIG SET appendonly yes). */
+  private boolean manifestCurrent;
+  private FileChannel incr;
+
+  private ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 16);
+  private int selectedDb = -1;
+  /** Bytes handed to the AOF so far, and how many of them the I/O thread has written (and fsynced if always). */
+  private long appended, acked;
+  private int inFlight;
+  private boolean scheduled;
+  private long fsyncTimer = -1;
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+  private record Held(Client client, Buffer reply, long upTo) {}
+
+  // INFO persistence
+  private boolean lastWriteOk = true;
+  private boolean rewriting;
+  private boolean rewriteScheduled;
+  private long rewriteStartMs;
+  private boolean lastRewriteOk = true;
+  private long lastRewriteTimeSec = -1;
+  private long rewrites;
+  private long rewriteFailures;
+  private long baseSize;
+  private long incrSize;
+
+  public AofPersistence(Node node, Commands commands) {
+    this.node = node;
+    commands.register("bgrewriteaof", (c, argv) -> {
+      if (rewriting) {
+        c.error("ERR Background append only file rewriting already in progress");
+        return;
+      }
+      rewrite();
+      c.reply().simple("Background append only file rewriting started");
+    });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Before the node listens (on a worker thread: nothing else touches the data yet): with
+   * appendonly yes, loads the AOF directory (or creates it), and from then on appends,
+   * on {@code eventLoop}.
+   */
+  public void start(Context eventLoop) throws IOException {
+    loop = eventLoop;
+    io = Executors.newSingleThreadExecutor(r -> daemon(r, "aof-io"));
+    rewriter = Executors.newSingleThreadExecutor(r -> daemon(r, "aof-rewrite"));
+    node.replyGate = this;
+    node.config.onChange("appendonly", v -> loop.runOnContext(x -> {
+      if ((Boolean) v && !on) enableAtRuntime();
+      else if (!(Boolean) v && on) disable();
+    }));
+    if (!node.config.bool("appendonly")) return;
+    locate();
+    Files.createDirectories(dir);
+    Path mf = AofManifest.path(dir, filename);
+    if (Files.exists(mf)) {
+      manifest = AofManifest.read(mf);
+      long t0 = System.currentTimeMillis();
+      AofLoader loader = new AofLoader(node);
+      loader.load(dir, filename, manifest);
+      node.log.notice("DB loaded from append only file: " + String.format(java.util.Locale.ROOT, "%.3f",
+          (System.currentTimeMillis() - t0) / 1000.0) + " seconds");
+      if (manifest.incrs.isEmpty()) {
+        AofManifest.Entry e = new AofManifest.Entry(incrName(1), 1, 'i');
+        Files.write(dir.resolve(e.name()), new byte[0]);
+        manifest.incrs.add(e);
+        manifest.write(dir, filename);
+      }
+    } else {
+      // As Redis 7.0: a node turning the AOF on at start writes a base of what it has first.
+      manifest = new AofManifest();
+      manifest.base = new AofManifest.Entry(baseName(1), 1, 'b');
+      Path tmp = dir.resolve(tempName());
+      writeBase(tmp, AofData.snapshot(node));
+      Files.move(tmp, dir.resolve(manifest.base.name()), StandardCopyOption.REPLACE_EXISTING);
+      manifest.incrs.add(new AofManifest.Entry(incrName(1), 1, 'i'));
+      Files.write(dir.resolve(manifest.incrs.get(0).name()), new byte[0]);
+      manifest.write(dir, filename);
+      node.log.notice("Creating AOF base file " + manifest.base.name() + " on server start");
+    }
+    manifestCurrent = true;
+    baseSize = Files.size(dir.resolve(manifest.base == null ? manifest.incrs.get(0).name() : manifest.base.name()));
+    Path last = dir.resolve(manifest.incrs.get(manifest.incrs.size() - 1).name());
+    incr = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    incrSize = Files.size(last);
+    turnOn();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void locate() {
+    dir = Path.of(node.config.getString("dir")).resolve(node.config.getString("appenddirname"));
+    filename = node.config.getString("appendfilename");
+  }
+
+  private void turnOn() {
+    on = true;
+    selectedDb = -1;
+    node.propagation.addSink(this);
+    loop.runOnContext(v -> scheduleFsync());
+  }
+
+  private void scheduleFsync() {
+    if (fsyncTimer >= 0) node.vertx().cancelTimer(fsyncTimer);
+    fsyncTimer = node.vertx().setPeriodic(1000, t -> {
+      if (on && node.config.getString("appendfsync").equals("everysec") && incr != null) {
+        FileChannel ch = incr;
+        io.execute(() -> force(ch));
+      }
+    });
+  }
+
+  /** CONFIG SET appendonly yes: appends start now; the base comes from a rewrite, as in Redis. */
+  private void enableAtRuntime() {
+    try {
+      locate();
+      Files.createDirectories(dir);
+      Path mf = AofManifest.path(dir, filename);
+      manifest = Files.exists(mf) ? AofManifest.read(mf) : new AofManifest();
+    } catch (IOException e) {
+      node.log.warning("Can't enable the append only file: " + e.getMessage());
+      manifest = new AofManifest();
+    }
+    manifestCurrent = false;
+    turnOn();
+    if (rewriting) rewriteScheduled = true; // a rewrite of the AOF-off kind runs: ours follows it
+    else rewrite();
+  }
+
+  private void disable() {
+    on = false;
+    node.propagation.removeSink(this);
+    if (fsyncTimer >= 0) node.vertx().cancelTimer(fsyncTimer);
+    fsyncTimer = -1;
+    FileChannel ch = incr;
+    incr = null;
+    drainTo(ch);
+    io.execute(() -> closeQuietly(ch));
+  }
+
+  /** At shutdown: everything appended reaches the disk, as Redis fsyncs the AOF before it exits. */
+  public void close() {
+    if (io == null) return;
+    if (on) {
+      on = false;
+      node.propagation.removeSink(this);
+      FileChannel ch = incr;
+      drainTo(ch);
+      io.execute(() -> {
+        force(ch);
+        closeQuietly(ch);
+      });
+    }
+    io.shutdown();
+    rewriter.shutdownNow();
+    try {
+      io.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------- appending
+
+  @Override
+  public void feed(int db, byte[][] argv) {
+    if (db != selectedDb) {
+      AofData.resp(buf, new byte[][] {AofData.b("SELECT"), AofData.b(Integer.toString(db))});
+      selectedDb = db;
+    }
+    int before = buf.size();
+    AofData.resp(buf, argv);
+    appended += buf.size() - before;
+    if (!scheduled) {
+      scheduled = true;
+      loop.runOnContext(v -> {
+        scheduled = false;
+        if (incr == null) drainTo(null);
+        else if (inFlight == 0) submit(incr);
+      });
+    }
+  }
+
+  /** Hands the buffer to the I/O thread for {@code ch}. */
+  private void submit(FileChannel ch) {
+    if (buf.size() == 0 || ch == null) return;
+    byte[] chunk = buf.toByteArray();
+    buf.reset();
+    long upTo = appended;
+    boolean always = node.config.getString("appendfsync").equals("always");
+    inFlight++;
+    io.execute(() -> {
+      IOException error = null;
+      try {
+        ByteBuffer bb = ByteBuffer.wrap(chunk);
+        while (bb.hasRemaining()) ch.write(bb);
+        if (always) ch.force(false);
+      } catch (IOException e) {
+        error = e;
+      }
+      IOException err = error;
+      loop.runOnContext(v -> written(upTo, chunk.length, err, always));
+    });
+  }
+
+  private void written(long upTo, int bytes, IOException error, boolean always) {
+    inFlight--;
+    if (error != null) {
+      lastWriteOk = false;
+      node.log.warning("Error writing to the AOF file: " + error.getMessage());
+      if (always) {
+        // As Redis: with fsync always an acknowledged write must be on disk, which can no longer be promised.
+        node.log.warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+        Runtime.getRuntime().halt(1);
+      }
+    } else {
+      lastWriteOk = true;
+      incrSize += bytes;
+    }
+    acked = Math.max(acked, upTo);
+    releaseHeld();
+    if (inFlight == 0 && buf.size() > 0) submit(incr);
+  }
+
+  private void releaseHeld() {
+    while (!held.isEmpty() && held.peekFirst().upTo <= acked) {
+      Held h = held.pollFirst();
+      h.client.release(h.reply);
+    }
+  }
+
+  /** Whatever is buffered goes to {@code ch} now, before a switch of files. */
+  private void drainTo(FileChannel ch) {
+    if (ch != null) {
+      submit(ch);
+    } else {
+      // No file yet (appendonly just turned on, its rewrite still to start): the rewrite's copy will hold these writes.
+      buf.reset();
+      if (inFlight == 0) {
+        acked = appended;
+        releaseHeld();
+      }
+    }
+  }
+
+  @Override
+  public boolean hold(Client c, Buffer reply) {
+    if (held.isEmpty() && acked >= appended) return false;
+    if (held.isEmpty() && inFlight == 0 && incr != null && !node.config.getString("appendfsync").equals("always")) {
+      // everysec and no: write() into the page cache right here, as Redis does from its main
+      // thread before it sends replies; cheaper than a round trip to the I/O thread.
+      writeNow();
+      return false;
+    }
+    held.addLast(new Held(c, reply, appended));
+    return true;
+  }
+
+  private void writeNow() {
+    int bytes = buf.size();
+    try {
+      ByteBuffer bb = ByteBuffer.wrap(buf.toByteArray());
+      while (bb.hasRemaining()) incr.write(bb);
+      lastWriteOk = true;
+      incrSize += bytes;
+    } catch (IOException e) {
+      lastWriteOk = false;
+      node.log.warning("Error writing to the AOF file: " + e.getMessage());
+    }
+    buf.reset();
+    acked = appended;
+  }
+
+  private static void force(FileChannel ch) {
+    try {
+      ch.force(false);
+    } catch (IOException e) {
+      // closed by a file switch meanwhile: its last data was forced on close
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch == null) return;
+    try {
+      ch.force(false);
+      ch.close();
+    } catch (IOException e) {
+      // nothing more to save
+    }
+  }
+
+  // ---------------------------------------------------------------- rewriting
+
+  private String baseName(long seq) {
+    return filename + "." + seq + ".base." + (node.config.bool("aof-use-rdb-preamble") ? "rdb" : "aof");
+  }
+
+  private String incrName(long seq) {
+    return filename + "." + seq + ".incr.aof";
+  }
+
+  private static String tempName() {
+    return "temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof";
+  }
+
+  /** Starts a background rewrite; the caller checked that none runs. */
+  private void rewrite() {
+    if (dir == null) locate();
+    rewriting = true;
+    rewriteStartMs = System.currentTimeMillis();
+    AofManifest next = new AofManifest();
+    List<AofManifest.Entry> obsolete = new ArrayList<>();
+    try {
+      Files.createDirectories(dir);
+      if (manifest == null) {
+        Path mf = AofManifest.path(dir, filename);
+        manifest = Files.exists(mf) ? AofManifest.read(mf) : new AofManifest();
+      }
+    } catch (IOException e) {
+      rewriteDone(false, "Can't prepare the AOF directory: " + e.getMessage());
+      return;
+    }
+    if (manifest.base != null) obsolete.add(manifest.base);
+    obsolete.addAll(manifest.incrs);
+    next.base = new AofManifest.Entry(baseName(manifest.baseSeq() + 1), manifest.baseSeq() + 1, 'b');
+    if (on) {
+      // Every write from now on goes to a new incremental file, which the new base will precede.
+      AofManifest.Entry e = new AofManifest.Entry(incrName(manifest.lastIncrSeq() + 1), manifest.lastIncrSeq() + 1, 'i');
+      FileChannel fresh;
+      try {
+        fresh = FileChannel.open(dir.resolve(e.name()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
+      } catch (IOException ex) {
+        rewriteDone(false, "Can't open the new AOF incr file: " + ex.getMessage());
+        return;
+      }
+      FileChannel old = incr;
+      drainTo(old);
+      incr = fresh;
+      incrSize = 0;
+      selectedDb = -1;
+      next.incrs.add(e);
+      if (manifestCurrent) {
+        // Until the base is ready the data is the old files plus the new one.
+        AofManifest interim = new AofManifest();
+        interim.base = manifest.base;
+        interim.incrs.addAll(manifest.incrs);
+        interim.incrs.add(e);
+        manifest = interim;
+        io.execute(() -> {
+          closeQuietly(old);
+          try {
+            interim.write(dir, filename);
+          } catch (IOException ex) {
+            node.log.warning("Can't write the AOF manifest: " + ex.getMessage());
+          }
+        });
+      } else {
+        io.execute(() -> closeQuietly(old));
+      }
+    }
+    long copyStart = System.nanoTime();
+    List<List<RdbEntry>> snapshot = AofData.snapshot(node);
+    long keys = snapshot.stream().mapToLong(List::size).sum();
+    node.log.notice("Background append only file rewriting: copied " + keys + " keys in "
+        + (System.nanoTime() - copyStart) / 1_000_000 + " ms");
+    Path tmp = dir.resolve(tempName());
+    rewriter.execute(() -> {
+      String failure = null;
+      try {
+        writeBase(tmp, snapshot);
+      } catch (IOException | RuntimeException e) {
+        failure = e.toString();
+      }
+      String f = failure;
+      loop.runOnContext(v -> baseWritten(tmp, next, obsolete, f));
+    });
+    node.log.notice("Background append only file rewriting started");
+  }
+
+  private void baseWritten(Path tmp, AofManifest next, List<AofManifest.Entry> obsolete, String failure) {
+    if (failure != null) {
+      rewriteDone(false, "Background AOF rewrite failed: " + failure);
+      return;
+    }
+    // After the appends queued so far: the manifest switch, then the old files go.
+    io.execute(() -> {
+      String error = null;
+      try {
+        Files.move(tmp, dir.resolve(next.base.name()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        next.write(dir, filename);
+        for (AofManifest.Entry e : obsolete) {
+          if (!e.name().equals(next.base.name()) && next.incrs.stream().noneMatch(x -> x.name().equals(e.name()))) {
+            Files.deleteIfExists(dir.resolve(e.name()));
+          }
+        }
+      } catch (IOException e) {
+        error = "Can't switch to the rewritten AOF: " + e;
+      }
+      long size = sizeOf(dir.resolve(next.base.name()));
+      String err = error;
+      loop.runOnContext(v -> {
+        if (err == null) {
+          manifest = next;
+          // A rewrite scheduled behind this one (appendonly turned on meanwhile) starts from scratch.
+          manifestCurrent = !rewriteScheduled;
+          baseSize = size;
+        }
+        rewriteDone(err == null, err);
+      });
+    });
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private void rewriteDone(boolean ok, String error) {
+    rewriting = false;
+    lastRewriteOk = ok;
+    lastRewriteTimeSec = (System.currentTimeMillis() - rewriteStartMs) / 1000;
+    if (ok) {
+      rewrites++;
+      rewriteFailures = 0;
+      node.log.notice("Background AOF rewrite finished successfully");
+    } else {
+      rewriteFailures++;
+      node.log.warning(error);
+    }
+    if (rewriteScheduled) {
+      rewriteScheduled = false;
+      rewrite();
+    }
+  }
+
+  /** A base file: an RDB dump (aof-use-rdb-preamble yes) or the commands that rebuild the data, fsynced. */
+  private void writeBase(Path file, List<List<RdbEntry>> dbs) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+      if (node.config.bool("aof-use-rdb-preamble")) {
+        RdbWriter w = new RdbWriter(out, node.config.bool("rdbcompression"));
+        w.header(RdbAux.now(0));
+        w.aux("aof-base", "1");
+        for (int i = 0; i < dbs.size(); i++) {
+          List<RdbEntry> entries = dbs.get(i);
+          if (entries.isEmpty()) continue;
+          long expires = entries.stream().filter(e -> e.expireAtMs() != RdbEntry.NO_EXPIRY).count();
+          w.selectDb(i, entries.size(), expires);
+          for (RdbEntry e : entries) w.entry(e.key(), e.expireAtMs(), e.value());
+        }
+        w.finish();
+      } else {
+        ByteArrayOutputStream cmd = new ByteArrayOutputStream();
+        for (int i = 0; i < dbs.size(); i++) {
+          if (dbs.get(i).isEmpty()) continue;
+          AofData.resp(cmd, new byte[][] {AofData.b("SELECT"), AofData.b(Integer.toString(i))});
+          for (RdbEntry e : dbs.get(i)) {
+            for (byte[][] argv : AofData.commands(e)) AofData.resp(cmd, argv);
+            if (cmd.size() > 1 << 16) {
+              cmd.writeTo(out);
+              cmd.reset();
+            }
+          }
+        }
+        cmd.writeTo(out);
+      }
+      out.flush();
+      ch.force(true);
+    }
+  }
+
+  // ---------------------------------------------------------------- INFO
+
+  /** The aof_* fields of INFO persistence, Redis's names and order. */
+  public void info(StringBuilder sb) {
+    field(sb, "aof_enabled", on ? 1 : 0);
+    field(sb, "aof_rewrite_in_progress", rewriting ? 1 : 0);
+    field(sb, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
+    field(sb, "aof_last_rewrite_time_sec", lastRewriteTimeSec);
+    field(sb, "aof_current_rewrite_time_sec", rewriting ? (System.currentTimeMillis() - rewriteStartMs) / 1000 : -1);
+    field(sb, "aof_last_bgrewrite_status", lastRewriteOk ? "ok" : "err");
+    field(sb, "aof_rewrites", rewrites);
+    field(sb, "aof_rewrites_consecutive_failures", rewriteFailures);
+    field(sb, "aof_last_write_status", lastWriteOk ? "ok" : "err");
+    field(sb, "aof_last_cow_size", 0);
+  }
+
+  /** The fields Redis adds after module_fork_last_cow_size when the AOF is on. */
+  public void infoWhenOn(StringBuilder sb) {
+    if (!on) return;
+    field(sb, "aof_current_size", baseSize + incrSize);
+    field(sb, "aof_base_size", baseSize);
+    field(sb, "aof_pending_rewrite", 0);
+    field(sb, "aof_buffer_length", buf.size());
+    field(sb, "aof_pending_bio_fsync", 0);
+    field(sb, "aof_delayed_fsync", 0);
+  }
+
+  private static void field(StringBuilder sb, String name, Object value) {
+    sb.append(name).append(':').append(value).append("\r\n");
+  }
+
+  public boolean enabled() {
+    return on;
+  }
+}

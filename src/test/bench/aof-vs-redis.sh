@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# SET throughput with the append-only file on (appendonly yes, appendfsync everysec by
+# default): our node against a real redis-server on this machine, with the real
+# redis-benchmark, interleaved rounds, medians; prints markdown. Builds nothing: run
+# `mvn -B package -DskipTests` first. Not part of the test suite; run it on an otherwise
+# idle machine (the AOF makes the disk part of the measurement).
+#
+# Usage: src/test/bench/aof-vs-redis.sh
+#
+# Environment (defaults in brackets):
+#   N [1000000]        requests per redis-benchmark run
+#   ROUNDS [3]         interleaved rounds; the table shows the median of the rounds
+#   CLIENTS [50]       redis-benchmark -c
+#   KEYSPACE [100000]  redis-benchmark -r
+#   VALUE_SIZE [64]    redis-benchmark -d
+#   FSYNC [everysec]   appendfsync for both servers (always, everysec, no)
+#   WARMUP [200000]    unmeasured SETs sent to each server first (0: none)
+#   JAVA [java], JAVA_OPTS [-XX:+UseSerialGC -Xmn64m] as in node-vs-redis.sh
+#   JAR [target/redis-ha-gateway.jar], or NODE_CP: a classpath to run io.redisha.launcher.Main
+#     from instead of the jar (e.g. target/classes plus the dependencies, for a quick check)
+set -euo pipefail
+
+cd "$(dirname "$0")/../../.."
+JAR=${JAR:-target/redis-ha-gateway.jar}
+N=${N:-1000000}
+ROUNDS=${ROUNDS:-3}
+CLIENTS=${CLIENTS:-50}
+KEYSPACE=${KEYSPACE:-100000}
+VALUE_SIZE=${VALUE_SIZE:-64}
+FSYNC=${FSYNC:-everysec}
+WARMUP=${WARMUP:-200000}
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m}
+
+for tool in redis-server redis-cli redis-benchmark "$JAVA"; do
+  command -v "$tool" >/dev/null || { echo "$tool not found (./test.sh installs the redis tools)" >&2; exit 1; }
+done
+if [[ -n ${NODE_CP:-} ]]; then
+  NODE_LAUNCH=(-cp "$NODE_CP" io.redisha.launcher.Main)
+else
+  [[ -f $JAR ]] || { echo "$JAR not found; build it with: mvn -B package -DskipTests" >&2; exit 1; }
+  NODE_LAUNCH=(-jar "$JAR")
+fi
+
+WORK=$(mktemp -d -t aof-vs-redis.XXXXXX)
+mkdir -p "$WORK/node" "$WORK/redis"
+NODE_PID=""
+REDIS_PID=""
+cleanup() {
+  # Only the two servers this script started.
+  if [[ -n $NODE_PID ]]; then kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi
+  if [[ -n $REDIS_PID ]]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
+
+await_ping() {
+  local port=$1 pid=$2 i
+  for i in $(seq 1 300); do
+    [[ $(redis-cli -p "$port" PING 2>/dev/null) == PONG ]] && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "server on $port died; log in $WORK" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "server on $port did not answer PING within 30 s" >&2
+  exit 1
+}
+
+NODE_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+while [[ $REDIS_PORT == "$NODE_PORT" ]]; do REDIS_PORT=$(free_port); done
+
+COMMON=(--bind 127.0.0.1 --save "" --appendonly yes --appendfsync "$FSYNC")
+# shellcheck disable=SC2086
+$JAVA $JAVA_OPTS "${NODE_LAUNCH[@]}" node --port "$NODE_PORT" --dir "$WORK/node" "${COMMON[@]}" >>"$WORK/node.log" 2>&1 &
+NODE_PID=$!
+redis-server --port "$REDIS_PORT" --dir "$WORK/redis" "${COMMON[@]}" >>"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+await_ping "$NODE_PORT" "$NODE_PID"
+await_ping "$REDIS_PORT" "$REDIS_PID"
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0==0) print "n/a"; else printf "%.2f", a/b}'; }
+
+echo "# node vs redis-server, appendonly yes, appendfsync $FSYNC"
+echo
+echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "- machine: $(nproc) CPUs, $(awk '/^MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo), file system of $WORK: $(df -T "$WORK" | awk 'NR==2 {print $2}')"
+echo "- redis: $(redis-server --version | head -1)"
+echo "- java: $("$JAVA" -version 2>&1 | head -1)"
+echo "- $ROUNDS interleaved rounds of \`redis-benchmark -t set -n $N -c $CLIENTS -P {1,16} -r $KEYSPACE -d $VALUE_SIZE\`, medians"
+echo
+
+if ((WARMUP > 0)); then
+  for port in "$NODE_PORT" "$REDIS_PORT"; do
+    redis-benchmark -h 127.0.0.1 -p "$port" -t set -n "$WARMUP" -c "$CLIENTS" -P 16 -r "$KEYSPACE" -d "$VALUE_SIZE" -q >/dev/null 2>&1
+  done
+fi
+: >"$WORK/results.csv"
+for round in $(seq 1 "$ROUNDS"); do
+  if ((round % 2)); then order="node redis"; else order="redis node"; fi
+  for who in $order; do
+    if [[ $who == node ]]; then port=$NODE_PORT; else port=$REDIS_PORT; fi
+    for p in 1 16; do
+      redis-benchmark -h 127.0.0.1 -p "$port" -t set -n "$N" -c "$CLIENTS" -P "$p" -r "$KEYSPACE" -d "$VALUE_SIZE" \
+          --csv 2>"$WORK/bench.err" \
+        | awk -F, -v who="$who" -v p="$p" -v round="$round" \
+            'NR > 1 {gsub(/"/, ""); print who "," $1 "," p "," round "," $2 "," $7}' >>"$WORK/results.csv"
+      if grep -q 'Error' "$WORK/bench.err"; then
+        echo "redis-benchmark reported errors against $who:" >&2
+        cat "$WORK/bench.err" >&2
+        exit 1
+      fi
+    done
+  done
+done
+
+echo "| test | node rps | redis rps | node/redis | node p99 ms | redis p99 ms |"
+echo "|---|---:|---:|---:|---:|---:|"
+for p in 1 16; do
+  col() { awk -F, -v who="$1" -v p="$p" -v c="$2" '$1==who && $2=="SET" && $3==p {print $c}' "$WORK/results.csv" | median; }
+  nr=$(col node 5); rr=$(col redis 5); np=$(col node 6); rp=$(col redis 6)
+  printf '| SET P%s | %.0f | %.0f | %s | %.3f | %.3f |\n' "$p" "$nr" "$rr" "$(ratio "$nr" "$rr")" "$np" "$rp"
+done
+echo
+echo "AOF sizes after the runs: node $(du -sh "$WORK/node/appendonlydir" | cut -f1), redis $(du -sh "$WORK/redis/appendonlydir" | cut -f1)."
+echo
+echo "Raw results (who,test,pipeline,round,rps,p99_ms):"
+echo
+echo '```'
+cat "$WORK/results.csv"
+echo '```'
