@@ -1,0 +1,58 @@
+package io.redisha.sentinel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Three of our sentinels manage real redis-server 7.0 through a kill -9 of the master. */
+class SentinelFailoverTest {
+
+  @Test
+  void killedMasterIsReplacedAndReturnsAsReplica() throws Exception {
+    try (Fleet f = new Fleet()) {
+      List<Fleet.Server> g = f.replicationGroup(2);
+      Fleet.Server master = g.get(0);
+      for (int i = 0; i < 3; i++) f.ours(master.port, 500, 5000);
+      int s1 = f.ours.get(0).port();
+      Fleet.await("all sentinels know 2 replicas and 2 other sentinels", 10_000, () -> f.ours.stream().allMatch(s ->
+          Fleet.masterField(s.port(), "num-slaves").equals("2") && Fleet.masterField(s.port(), "num-other-sentinels").equals("2")));
+      assertEquals("127.0.0.1:" + master.port, Fleet.masterAddr(s1));
+
+      long t0 = System.currentTimeMillis();
+      master.kill9();
+      try {
+        Fleet.await("a replica promoted", 5_000, () -> {
+          String a = Fleet.masterAddr(s1);
+          return !a.isEmpty() && !a.endsWith(":" + master.port);
+        });
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\n" + f.logs(), e);
+      }
+      long elapsed = System.currentTimeMillis() - t0;
+      String newAddr = Fleet.masterAddr(s1);
+      int newPort = Integer.parseInt(newAddr.substring(newAddr.indexOf(':') + 1));
+      Fleet.Server promoted = g.stream().filter(s -> s.port == newPort).findFirst().orElseThrow();
+      Fleet.Server other = g.stream().filter(s -> s != master && s != promoted).findFirst().orElseThrow();
+      assertEquals("master", promoted.field("role"));
+      Fleet.await("all sentinels agree on the new master", 5_000,
+          () -> f.ours.stream().allMatch(s -> Fleet.masterAddr(s.port()).equals(newAddr)));
+      Fleet.await("the other replica follows the new master", 5_000,
+          () -> other.field("master_port").equals(String.valueOf(newPort)) && other.field("master_link_status").equals("up"));
+      String epoch = Fleet.masterField(s1, "config-epoch");
+      assertTrue(f.ours.stream().allMatch(s -> Fleet.masterField(s.port(), "config-epoch").equals(epoch)));
+      assertEquals("1", epoch, "exactly one failover");
+      System.out.println("failover detected by get-master-addr-by-name after " + elapsed + " ms");
+
+      long t1 = System.currentTimeMillis();
+      master.start();
+      Fleet.await("the old master is a synced replica of the new one", 5_000,
+          () -> master.field("master_port").equals(String.valueOf(newPort)) && master.field("master_link_status").equals("up"));
+      System.out.println("old master synced replica after " + (System.currentTimeMillis() - t1) + " ms");
+      Thread.sleep(1500);
+      assertEquals(newAddr, Fleet.masterAddr(s1), "no flapping");
+      assertEquals("1", Fleet.masterField(s1, "config-epoch"));
+    }
+  }
+}
