@@ -35,7 +35,7 @@ final class Fleet implements AutoCloseable {
 
     void start(String... extra) throws Exception {
       List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-          "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--logfile", dir.resolve("redis.log").toString()));
+          "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0", "--logfile", dir.resolve("redis.log").toString()));
       cmd.addAll(List.of(extra));
       process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
       await("redis-server " + port + " up", 10_000, () -> ping(port));

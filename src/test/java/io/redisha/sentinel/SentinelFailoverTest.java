@@ -52,6 +52,7 @@ class SentinelFailoverTest {
       System.out.println("old master synced replica after " + (System.currentTimeMillis() - t1) + " ms");
       Thread.sleep(1500);
       assertEquals(newAddr, Fleet.masterAddr(s1), "no flapping");
+      if (System.getenv("SENTINEL_TEST_LOGS") != null) System.out.println(f.logs());
       assertEquals("1", Fleet.masterField(s1, "config-epoch"));
     }
   }

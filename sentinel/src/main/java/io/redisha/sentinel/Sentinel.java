@@ -253,10 +253,11 @@ public final class Sentinel {
       event(Log.Level.WARNING, "-tilt", null, "#tilt mode exited");
     }
     for (Instance m : new ArrayList<>(masters.values())) {
+      if (masters.get(m.name) != m) continue;
       handle(m, now);
-      for (Instance r : new ArrayList<>(m.replicas.values())) handle(r, now);
-      for (Instance s : new ArrayList<>(m.sentinels.values())) handle(s, now);
-      if (m.failoverState == FailoverState.UPDATE_CONFIG) finishFailover(m);
+      // An instance dropped by a switch during this tick must not get new links.
+      for (Instance r : new ArrayList<>(m.replicas.values())) if (m.replicas.get(r.name) == r) handle(r, now);
+      for (Instance s : new ArrayList<>(m.sentinels.values())) if (m.sentinels.get(s.name) == s) handle(s, now);
     }
   }
 
@@ -658,6 +659,8 @@ public final class Sentinel {
               s.leader = leader;
               s.leaderEpoch = v.get(2).asLong();
             }
+            // A vote may complete the election: do not wait for the next tick.
+            if (m.failoverState == FailoverState.WAIT_START && !tilt) failoverStep(m, now());
           });
     }
   }
@@ -846,6 +849,7 @@ public final class Sentinel {
       if (timedOut) event(Log.Level.WARNING, "+failover-end-for-timeout", m, "");
       event(Log.Level.WARNING, "+failover-end", m, "");
       transition(m, FailoverState.UPDATE_CONFIG, now);
+      finishFailover(m);
     }
   }
 
