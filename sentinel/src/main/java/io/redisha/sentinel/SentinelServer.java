@@ -573,7 +573,7 @@ final class SentinelServer {
       return;
     }
     if (sentinel.masters.containsKey(a[2])) {
-      w.error("ERR Duplicated master name");
+      w.error("ERR Duplicate master name.");
       return;
     }
     SentinelConfig.MasterSpec spec = new SentinelConfig.MasterSpec();
@@ -606,7 +606,7 @@ final class SentinelServer {
           case "auth-user" -> m.authUser = v.isEmpty() ? null : v;
           case "notification-script", "client-reconfig-script" -> {
             if (sentinel.config.denyScriptsReconfig) {
-              w.error("ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your config file.");
+              w.error("ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration");
               return;
             }
             if (opt.startsWith("notification")) m.notificationScript = v.isEmpty() ? null : v;
