@@ -473,10 +473,11 @@ public final class Sentinel {
       sendReplicaOf(ri, m.ip, m.port, null);
       return;
     }
-    // A replica pointing to the wrong master outside a failover.
+    // A replica pointing to the wrong master outside a failover. Waiting four hello
+    // periods, as Redis does, lets a leader still re-pointing replicas finish first.
     if (role == Kind.REPLICA && m.failoverState == FailoverState.NONE && !m.sdown()
         && (!ri.masterHost.equals(m.ip) || ri.masterPort != m.port)
-        && now - ri.roleReportedTime > config.convertDelayMs && now - ri.reconfSentTime > 2000) {
+        && now - ri.roleReportedTime > config.helloPeriodMs * 4 && now - ri.reconfSentTime > config.helloPeriodMs * 4) {
       event(Log.Level.NOTICE, "+fix-slave-config", ri, "");
       ri.reconfSentTime = now;
       sendReplicaOf(ri, m.ip, m.port, null);
