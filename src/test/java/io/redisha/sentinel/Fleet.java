@@ -120,9 +120,13 @@ final class Fleet implements AutoCloseable {
   }
 
   Sentinel ours(int masterPort, long downAfter, long failoverTimeout) throws Exception {
+    return ours(masterPort, downAfter, failoverTimeout, "");
+  }
+
+  Sentinel ours(int masterPort, long downAfter, long failoverTimeout, String extraConf) throws Exception {
     int port = Ports.free();
     Path conf = root.resolve("ours-" + port + ".conf");
-    Files.writeString(conf, conf(port, masterPort, downAfter, failoverTimeout));
+    Files.writeString(conf, conf(port, masterPort, downAfter, failoverTimeout) + extraConf);
     Sentinel s = Sentinel.fromArgs(new String[] {conf.toString()});
     s.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     ours.add(s);

@@ -583,6 +583,7 @@ public final class Sentinel {
       m.configEpoch = mConfigEpoch;
       if (!mip.equals(m.ip) || mport != m.port) {
         event(Log.Level.WARNING, "+config-update-from", si, "");
+        clientReconfigScript(m, "observer", "start", m.ip, m.port, mip, mport);
         switchMaster(m, mip, mport, now);
       }
       saveConfig();
@@ -866,10 +867,7 @@ public final class Sentinel {
 
   private void finishFailover(Instance m) {
     Instance p = m.promoted;
-    String oldIp = m.ip;
-    int oldPort = m.port;
     switchMaster(m, p.ip, p.port, now());
-    clientReconfigScript(m, "leader", "end", oldIp, oldPort, m.ip, m.port);
   }
 
   /**
