@@ -17,6 +17,16 @@ import redis.clients.jedis.JedisSentinelPool;
 /** redis-cli, Jedis and Lettuce find the master through our sentinels and follow a failover. */
 class SentinelClientsTest {
 
+  /** One SET through a fresh connection, which vertx-redis-client resolves through the sentinels. */
+  private static String vertxSet(io.vertx.redis.client.Redis redis, String k, String v) {
+    try {
+      return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SET).arg(k).arg(v))
+          .toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS).toString();
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
   @Test
   void clientsFindTheMasterAndFollowAFailover() throws Exception {
     try (Fleet f = new Fleet()) {
@@ -37,6 +47,12 @@ class SentinelClientsTest {
       RedisURI.Builder b = RedisURI.builder().withSentinelMasterId(Fleet.NAME).withTimeout(Duration.ofSeconds(2));
       for (Sentinel s : f.ours) b.withSentinel("127.0.0.1", s.port());
       RedisClient lettuce = RedisClient.create(b.build());
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      io.vertx.redis.client.RedisOptions vopts = new io.vertx.redis.client.RedisOptions()
+          .setType(io.vertx.redis.client.RedisClientType.SENTINEL).setMasterName(Fleet.NAME)
+          .setRole(io.vertx.redis.client.RedisRole.MASTER);
+      for (Sentinel s : f.ours) vopts.addConnectionString("redis://127.0.0.1:" + s.port());
+      io.vertx.redis.client.Redis vredis = io.vertx.redis.client.Redis.createClient(vertx, vopts);
       try (JedisSentinelPool pool = new JedisSentinelPool(Fleet.NAME, sentinels, new JedisPoolConfig(), 2000, null, 0);
            StatefulRedisConnection<String, String> lc = lettuce.connect()) {
         assertEquals(master.port, pool.getCurrentHostMaster().getPort());
@@ -44,6 +60,7 @@ class SentinelClientsTest {
           j.set("k", "before");
         }
         assertEquals("OK", lc.sync().set("l", "before"));
+        assertEquals("OK", vertxSet(vredis, "v", "before"));
 
         master.kill9();
         Fleet.await("Jedis pool switched to a replica and writes succeed", 10_000, () -> {
@@ -62,10 +79,14 @@ class SentinelClientsTest {
             return false;
           }
         });
+        Fleet.await("vertx-redis-client in SENTINEL mode writes to the new master", 15_000,
+            () -> "OK".equals(vertxSet(vredis, "v", "after")));
         Fleet.Server promoted = g.stream().filter(s -> s.port == newPort).findFirst().orElseThrow();
         assertEquals("master", promoted.field("role"));
       } finally {
         lettuce.shutdown();
+        vredis.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     }
   }
