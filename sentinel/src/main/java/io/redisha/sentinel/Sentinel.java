@@ -51,6 +51,7 @@ public final class Sentinel {
   private long timer = -1;
   private SentinelServer server;
   private BiConsumer<String, String> publisher = (c, m) -> {};
+  private final Promise<Void> stopped = Promise.promise();
 
   public Sentinel(SentinelConfig config) {
     this.config = config;
@@ -120,9 +121,15 @@ public final class Sentinel {
     return started.future().recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
   }
 
+  /** Completes once the sentinel has stopped, whoever stopped it (SHUTDOWN included). */
+  public Future<Void> stopped() {
+    return stopped.future();
+  }
+
   public Future<Void> stop() {
-    if (vertx == null) return Future.succeededFuture();
+    if (vertx == null || stopped.future().isComplete()) return Future.succeededFuture();
     Promise<Void> done = Promise.promise();
+    done.future().onComplete(x -> stopped.tryComplete());
     vertx.runOnContext(v -> {
       if (timer >= 0) vertx.cancelTimer(timer);
       for (Instance m : masters.values()) closeAll(m);
@@ -308,8 +315,13 @@ public final class Sentinel {
     }
   }
 
-  private static void authenticate(Instance ri, InstanceLink link) {
-    if (ri.kind == Kind.SENTINEL) return;
+  private void authenticate(Instance ri, InstanceLink link) {
+    if (ri.kind == Kind.SENTINEL) {
+      if (config.sentinelPass == null) return;
+      if (config.sentinelUser != null) link.send(List.of("AUTH", config.sentinelUser, config.sentinelPass), null);
+      else link.send(List.of("AUTH", config.sentinelPass), null);
+      return;
+    }
     Instance m = ri.master == null ? ri : ri.master;
     if (m.authPass == null) return;
     if (m.authUser != null) link.send(List.of("AUTH", m.authUser, m.authPass), null);
@@ -968,6 +980,8 @@ public final class Sentinel {
     if (config.announceIp != null) state.add("sentinel announce-ip " + config.announceIp);
     if (config.announcePort != 0) state.add("sentinel announce-port " + config.announcePort);
     if (!config.denyScriptsReconfig) state.add("sentinel deny-scripts-reconfig no");
+    if (config.sentinelUser != null) state.add("sentinel sentinel-user " + config.sentinelUser);
+    if (config.sentinelPass != null) state.add("sentinel sentinel-pass " + config.sentinelPass);
     state.add("sentinel current-epoch " + currentEpoch);
     try {
       SentinelConfig.rewrite(config.file, config.keptLines(), state);

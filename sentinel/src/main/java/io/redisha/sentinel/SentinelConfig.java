@@ -55,6 +55,9 @@ final class SentinelConfig {
   String announceIp;
   int announcePort;
   boolean denyScriptsReconfig = true;
+  /** Credentials for the links to other sentinels (their requirepass). */
+  String sentinelUser;
+  String sentinelPass;
   final Map<String, MasterSpec> masters = new LinkedHashMap<>();
 
   // Periods, in milliseconds. Defaults are tuned for sub-second failover on a LAN.
@@ -169,7 +172,15 @@ final class SentinelConfig {
         need(line, n == 2);
         denyScriptsReconfig = yes(line, v.get(1));
       }
-      case "resolve-hostnames", "announce-hostnames", "sentinel-user", "sentinel-pass", "master-reboot-down-after-period" -> { }
+      case "sentinel-user" -> {
+        need(line, n == 2);
+        sentinelUser = v.get(1);
+      }
+      case "sentinel-pass" -> {
+        need(line, n == 2);
+        sentinelPass = v.get(1);
+      }
+      case "resolve-hostnames", "announce-hostnames", "master-reboot-down-after-period" -> { }
       default -> masterDirective(line, sub, v);
     }
   }

@@ -30,6 +30,7 @@ public final class SentinelMain {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    s.stopped().onComplete(x -> stopped.countDown());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         s.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
