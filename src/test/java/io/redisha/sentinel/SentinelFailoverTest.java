@@ -88,4 +88,23 @@ class SentinelFailoverTest {
       assertEquals("1", Fleet.masterField(s1, "config-epoch"));
     }
   }
+
+  @Test
+  void manualFailoverNeedsNoAgreementAndDemotesTheOldMaster() throws Exception {
+    try (Fleet f = new Fleet()) {
+      List<Fleet.Server> g = f.replicationGroup(1);
+      Fleet.Server master = g.get(0);
+      Fleet.Server replica = g.get(1);
+      int s = f.ours(master.port, 5000, 10000).port();
+      Fleet.await("the replica is known with its offset", 10_000,
+          () -> Fleet.str(Fleet.call(s, "SENTINEL", "replicas", Fleet.NAME)).contains("\"ok\""));
+      assertEquals("OK", Fleet.str(Fleet.call(s, "SENTINEL", "FAILOVER", Fleet.NAME)));
+      Fleet.await("the replica is the new master", 5_000, () -> Fleet.masterAddr(s).equals("127.0.0.1:" + replica.port));
+      Fleet.await("the old master follows it", 5_000, () -> master.field("master_port").equals(String.valueOf(replica.port))
+          && master.field("master_link_status").equals("up"));
+      assertEquals("master", replica.field("role"));
+      assertEquals("1", Fleet.masterField(s, "config-epoch"));
+      assertEquals("ERR No such master with that name", Fleet.str(Fleet.call(s, "SENTINEL", "FAILOVER", "nosuch")));
+    }
+  }
 }

@@ -36,6 +36,8 @@ import java.util.function.BiConsumer;
 public final class Sentinel {
 
   static final String HELLO_CHANNEL = "__sentinel__:hello";
+  /** How long SELECT_REPLICA waits for fresh INFO before giving up on finding a replica. */
+  static final long SELECT_GRACE_MS = 1000;
 
   final SentinelConfig config;
   final Log log = new Log('X');
@@ -346,7 +348,9 @@ public final class Sentinel {
 
   private long infoPeriod(Instance ri) {
     Instance m = ri.master == null ? ri : ri.master;
-    boolean urgent = m.flags.contains(InstanceFlag.ODOWN) || m.failoverState != FailoverState.NONE;
+    // From SDOWN on, not only ODOWN as in Redis: replica selection needs fresh offsets
+    // the moment the failover starts.
+    boolean urgent = m.sdown() || m.flags.contains(InstanceFlag.ODOWN) || m.failoverState != FailoverState.NONE;
     if (ri.kind == Kind.REPLICA && (urgent || ri.roleReported == Kind.MASTER)) return config.infoFailoverPeriodMs;
     if (ri.kind == Kind.MASTER && ri.roleReported == Kind.REPLICA) return config.infoFailoverPeriodMs * 4;
     return config.infoPeriodMs;
@@ -791,6 +795,8 @@ public final class Sentinel {
   private void selectReplica(Instance m, long now) {
     Instance best = bestReplica(m, now);
     if (best == null) {
+      // Replies to the INFO sent at SDOWN may still be on their way; give them a moment.
+      if (now - m.failoverStateChange < SELECT_GRACE_MS) return;
       abortFailover(m, "-failover-abort-no-good-slave");
       return;
     }

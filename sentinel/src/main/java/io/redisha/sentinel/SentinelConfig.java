@@ -77,7 +77,7 @@ final class SentinelConfig {
   /** How long a returning old master must report role:master before it is converted. */
   long convertDelayMs = 300;
   /** Random delay before starting a failover, so competing sentinels rarely split votes. */
-  long failoverJitterMs = 300;
+  long failoverJitterMs = 150;
   long electionTimeoutMs = 10_000;
 
   /** Lines of the file that are not sentinel state, kept as the user wrote them. */
