@@ -1,6 +1,7 @@
 package io.redisha.sentinel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,15 +14,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SentinelMixedGroupTest {
 
-  @ParameterizedTest(name = "{0} of ours + {1} redis-sentinel")
-  @CsvSource({"1, 2", "2, 1"})
-  void mixedGroupFailsOverOnce(int oursCount, int realCount) throws Exception {
+  /** ourJitter: a long start delay on our side lets a redis-sentinel lead, so ours must follow. */
+  @ParameterizedTest(name = "{0} of ours + {1} redis-sentinel, our start jitter {2} ms")
+  @CsvSource({"1, 2, 8000", "2, 1, 150"})
+  void mixedGroupFailsOverOnce(int oursCount, int realCount, long ourJitter) throws Exception {
     try (Fleet f = new Fleet()) {
       List<Fleet.Server> g = f.replicationGroup(2);
       Fleet.Server master = g.get(0);
       List<Integer> ports = new ArrayList<>();
       for (int i = 0; i < realCount; i++) ports.add(f.real(master.port, 1000, 5000).port);
-      for (int i = 0; i < oursCount; i++) ports.add(f.ours(master.port, 1000, 5000).port());
+      for (int i = 0; i < oursCount; i++) ports.add(f.ours(master.port, 1000, 5000, "sentinel-failover-jitter-ms " + ourJitter + "\n").port());
       Fleet.await("every sentinel sees the two others and both replicas", 15_000, () -> ports.stream().allMatch(p ->
           Fleet.masterField(p, "num-other-sentinels").equals("2") && Fleet.masterField(p, "num-slaves").equals("2")));
 
@@ -45,6 +47,11 @@ class SentinelMixedGroupTest {
         Thread.sleep(2000);
         assertEquals("slave", other.field("role"));
         for (int p : ports) assertEquals(addr, Fleet.masterAddr(p));
+        if (ourJitter > 5000) {
+          String ourLog = java.nio.file.Files.readString(f.root.resolve("sentinel-" + ports.get(ports.size() - 1) + ".log"));
+          assertTrue(ourLog.contains("+config-update-from") && !ourLog.contains("+elected-leader"),
+              "ours followed a redis-sentinel leader:\n" + ourLog);
+        }
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\n" + f.logs(), e);
       }

@@ -57,6 +57,7 @@ final class Instance {
   String leader;
   long leaderEpoch;
   long lastMasterDownReply;
+  long lastAskTime;
 
   // ---- masters: configuration
   int quorum;
@@ -84,7 +85,6 @@ final class Instance {
   String myVote;
   long myVoteEpoch;
   long odownSince;
-  long lastAskTime;
   long lastSwitch;
   /** Our address as the master's links see it, announced in hellos unless announce-ip is set. */
   String announceLocalIp;

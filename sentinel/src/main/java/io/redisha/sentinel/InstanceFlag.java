@@ -21,6 +21,6 @@ enum InstanceFlag {
   RECONF_DONE,
   /** Failover requested by SENTINEL FAILOVER: no agreement needed. */
   FORCE_FAILOVER,
-  /** Instance we asked (is-master-down-by-addr) and that answered "down". */
+  /** Another sentinel whose latest is-master-down-by-addr reply said the master is down. */
   MASTER_DOWN
 }

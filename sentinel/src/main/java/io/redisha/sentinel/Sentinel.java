@@ -92,8 +92,7 @@ public final class Sentinel {
       return Future.failedFuture(new IllegalStateException("Sentinel needs config file on disk to save state. Exiting..."));
     }
     myid = config.myid;
-    boolean newId = myid == null;
-    if (newId) {
+    if (myid == null) {
       byte[] b = new byte[20];
       new SecureRandom().nextBytes(b);
       myid = HexFormat.of().formatHex(b);
@@ -111,10 +110,9 @@ public final class Sentinel {
           started.fail(ar.cause());
           return;
         }
-        log.notice("Sentinel new configuration saved on disk");
+        if (saveConfig()) log.notice("Sentinel new configuration saved on disk");
         log.notice("Sentinel ID is " + myid);
         for (Instance m : masters.values()) event(Log.Level.WARNING, "+monitor", m, " quorum " + m.quorum);
-        saveConfig();
         lastTick = now();
         timer = vertx.setPeriodic(config.tickMs, t -> tick());
         started.complete();
@@ -335,8 +333,7 @@ public final class Sentinel {
     if (link == null || !link.connected() || link.pending() >= InstanceLink.MAX_PENDING / 2) return;
     Instance m = ri.master == null ? ri : ri.master;
     long pingPeriod = Math.min(config.pingPeriodMs, m.downAfter);
-    if (now - ri.lastPingSent >= pingPeriod && ri.actPingTime == 0) sendPing(ri, now);
-    else if (ri.actPingTime != 0 && now - ri.lastPingSent >= pingPeriod) sendPing(ri, now);
+    if (now - ri.lastPingSent >= pingPeriod) sendPing(ri, now);
     if (ri.kind == Kind.SENTINEL) return;
     if (now - ri.infoRefresh >= infoPeriod(ri) && now - ri.lastInfoSent >= Math.max(infoPeriod(ri), config.tickMs)) {
       sendInfo(ri, now);

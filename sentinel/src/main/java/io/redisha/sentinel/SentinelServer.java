@@ -521,7 +521,6 @@ final class SentinelServer {
       case "myid" -> w.bulk(sentinel.myid);
       case "info-cache" -> infoCache(w, a, now);
       case "pending-scripts" -> w.array(0);
-      case "simulate-failure" -> w.ok();
       default -> w.error("ERR unknown subcommand '" + trim(a[1]) + "'. Try SENTINEL HELP.");
     }
   }
