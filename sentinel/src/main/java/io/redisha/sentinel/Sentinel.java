@@ -244,6 +244,11 @@ public final class Sentinel {
 
   // ---------------------------------------------------------------- the tick
 
+  /** Tests: makes the next tick see the clock jump by ms, as after a stall or a clock change. */
+  void simulateClockJump(long ms) {
+    vertx.runOnContext(v -> lastTick -= ms);
+  }
+
   private void tick() {
     long now = now();
     long delta = now - lastTick;
