@@ -293,7 +293,9 @@ public final class Sentinel {
       if (ri.cmdLink != null && ri.linkDownSince == 0) ri.linkDownSince = now;
       InstanceLink link = new InstanceLink(null, now);
       ri.cmdLink = link;
-      ri.actPingTime = 0;
+      // Down time keeps counting from the last valid reply across reconnections: a
+      // fresh connection to a hung process (accepted by the kernel) proves nothing.
+      if (ri.actPingTime == 0) ri.actPingTime = ri.lastAvail;
       link.connect(net, ri.ip, ri.port, () -> {
         if (ri.cmdLink != link) return;
         ri.linkDownSince = 0;
@@ -625,6 +627,11 @@ public final class Sentinel {
     else elapsed = 0;
     Instance m = ri.master == null ? ri : ri.master;
     boolean down = elapsed > m.downAfter;
+    // A master that keeps saying it is a replica is as good as down, as in Redis.
+    if (ri.kind == Kind.MASTER && ri.roleReported == Kind.REPLICA
+        && now - ri.roleReportedTime > m.downAfter + config.infoPeriodMs * 2) {
+      down = true;
+    }
     if (down && !ri.sdown()) {
       ri.flags.add(InstanceFlag.SDOWN);
       ri.sdownSince = now;
