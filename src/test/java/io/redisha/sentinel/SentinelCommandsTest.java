@@ -32,6 +32,8 @@ class SentinelCommandsTest {
         Fleet.masterField(p, "num-other-sentinels").equals("1") && Fleet.masterField(p, "num-slaves").equals("1")));
     Fleet.await("replica info known", 15_000, () -> List.of(ours, real).stream().allMatch(p ->
         Fleet.str(Fleet.call(p, "SENTINEL", "replicas", Fleet.NAME)).contains("\"ok\"")));
+    Fleet.await("links to the other sentinel up", 15_000, () -> List.of(ours, real).stream().allMatch(p ->
+        Fleet.str(Fleet.call(p, "SENTINEL", "ckquorum", Fleet.NAME)).startsWith("OK 2")));
   }
 
   @AfterAll
@@ -119,5 +121,15 @@ class SentinelCommandsTest {
     assertTrue(conf.contains("sentinel known-replica " + Fleet.NAME + " 127.0.0.1 "), conf);
     assertTrue(conf.contains("sentinel known-sentinel " + Fleet.NAME + " 127.0.0.1 " + real + " "), conf);
     assertTrue(conf.contains("sentinel current-epoch 0"), conf);
+  }
+
+  @Test
+  void theOtherSentinelStaysUsable() throws Exception {
+    long end = System.currentTimeMillis() + 3000;
+    while (System.currentTimeMillis() < end) {
+      String q = Fleet.str(Fleet.call(ours, "SENTINEL", "ckquorum", Fleet.NAME));
+      assertTrue(q.startsWith("OK 2"), q + "\n" + Fleet.str(Fleet.call(ours, "SENTINEL", "sentinels", Fleet.NAME)));
+      Thread.sleep(50);
+    }
   }
 }
