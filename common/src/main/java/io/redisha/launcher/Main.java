@@ -28,7 +28,8 @@ public final class Main {
     switch (args[0]) {
       case "node" -> System.exit(runNode(rest));
       case "up" -> System.exit(Up.run(rest));
-      case "sentinel", "gateway" -> {
+      case "sentinel" -> System.exit(io.redisha.sentinel.SentinelMain.run(rest));
+      case "gateway" -> {
         System.err.println("'" + args[0] + "' is not implemented yet in this build; see the README's status section.");
         System.exit(2);
       }
@@ -45,7 +46,7 @@ public final class Main {
     out.println();
     out.println("  node [/path/redis.conf] [--directive value ...]   a Redis-compatible server");
     out.println("  up [--port 6379]                                   the whole topology, embedded, in one process");
-    out.println("  sentinel /path/sentinel.conf [--port 26379 ...]    (not yet implemented)");
+    out.println("  sentinel /path/sentinel.conf [--port 26379 ...]    a Redis Sentinel");
     out.println("  gateway [/path/gateway.conf] [--port 6380 ...]     (not yet implemented)");
   }
 
