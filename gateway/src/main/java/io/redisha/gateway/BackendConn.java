@@ -1,0 +1,279 @@
+package io.redisha.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.redisha.gateway.GatewayConfig.HostPort;
+import io.redisha.resp.RespFramer;
+import io.redisha.resp.RespProtocolException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One connection to a backend node. Shared ones carry many clients' requests in one
+ * stream (each in the db and protocol the connection was opened with); a dedicated
+ * one belongs to a single client (MULTI/WATCH, blocking commands) and becomes a
+ * tunnel once that client subscribes.
+ *
+ * <p>Requests are appended to {@link #out} as they are routed and written once per
+ * event-loop pass ({@link Gateway#markDirty}). Replies are framed over the read's
+ * backing array with {@link RespFramer}, without building objects, and matched to the
+ * in-flight FIFO in order.
+ */
+final class BackendConn {
+
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  final Gateway gw;
+  final HostPort addr;
+  /** The master's topology generation it was opened for, or -1 for a replica. */
+  final long generation;
+  final boolean dedicated;
+  int db;
+  int proto;
+
+  private NetSocket socket;
+  private boolean connected;
+  boolean closed;
+  final ArrayDeque<Slot> inflight = new ArrayDeque<>();
+  /** How many of the oldest in-flight slots have gone out to the socket. */
+  private int sentCount;
+  private int queuedCount;
+
+  private byte[] out = new byte[4096];
+  private int outLen;
+  boolean dirty;
+
+  private final RespFramer framer = new RespFramer();
+  private byte[] partial = new byte[0];
+  private int partialLen;
+
+  /** The client a dedicated connection belongs to. */
+  ClientConn owner;
+
+  /** The subscribed client this connection now carries both ways, or null. */
+  ClientConn tunnel;
+
+  BackendConn(Gateway gw, HostPort addr, long generation, boolean dedicated, int db, int proto) {
+    this.gw = gw;
+    this.addr = addr;
+    this.generation = generation;
+    this.dedicated = dedicated;
+    this.db = db;
+    this.proto = proto;
+    String pass = gw.config.backendPass();
+    if (!pass.isEmpty()) internal("AUTH", pass);
+    if (proto == 3) internal("HELLO", "3");
+    if (db != 0) internal("SELECT", Integer.toString(db));
+    connect();
+  }
+
+  private void connect() {
+    gw.netClient.connect(addr.port(), addr.host()).onComplete(ar -> {
+      if (closed) {
+        if (ar.succeeded()) ar.result().close();
+        return;
+      }
+      if (ar.failed()) {
+        fail("cannot connect to " + addr + ": " + ar.cause().getMessage());
+        return;
+      }
+      socket = ar.result();
+      connected = true;
+      socket.handler(this::onData);
+      socket.closeHandler(v -> fail("connection to " + addr + " closed"));
+      socket.exceptionHandler(e -> fail("connection to " + addr + ": " + e.getMessage()));
+      flush();
+    });
+  }
+
+  /** A request of the gateway's own; its reply is dropped. */
+  void internal(String... args) {
+    byte[][] a = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) a[i] = args[i].getBytes(StandardCharsets.UTF_8);
+    send(new Slot(null, a, Slot.Route.INTERNAL, false));
+  }
+
+  void send(Slot slot) {
+    if (slot.client != null && slot.client.resp3Changed(this)) {
+      // The client's protocol changed since this dedicated connection opened.
+      internal("HELLO", Integer.toString(slot.client.proto));
+      proto = slot.client.proto;
+    }
+    inflight.add(slot);
+    queuedCount++;
+    encode(slot.args);
+  }
+
+  /** For a tunnel: no reply slot, every reply goes to the client as it comes. */
+  void sendRaw(byte[][] args) {
+    encode(args);
+  }
+
+  private void encode(byte[][] args) {
+    header('*', args.length);
+    for (byte[] a : args) {
+      header('$', a.length);
+      append(a, 0, a.length);
+      append(CRLF, 0, 2);
+    }
+    if (!dirty) {
+      dirty = true;
+      gw.markDirty(this);
+    }
+  }
+
+  private void header(char t, int n) {
+    ensure(16);
+    out[outLen++] = (byte) t;
+    if (n == 0) {
+      out[outLen++] = '0';
+    } else {
+      int start = outLen;
+      for (int v = n; v > 0; v /= 10) out[outLen++] = (byte) ('0' + v % 10);
+      for (int i = start, j = outLen - 1; i < j; i++, j--) {
+        byte x = out[i];
+        out[i] = out[j];
+        out[j] = x;
+      }
+    }
+    out[outLen++] = '\r';
+    out[outLen++] = '\n';
+  }
+
+  private void append(byte[] a, int off, int len) {
+    ensure(len);
+    System.arraycopy(a, off, out, outLen, len);
+    outLen += len;
+  }
+
+  private void ensure(int n) {
+    if (outLen + n > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, outLen + n));
+  }
+
+  /** Writes what this pass queued, as one buffer. */
+  void flush() {
+    dirty = false;
+    if (!connected || closed || outLen == 0) return;
+    ByteBuf bb = ByteBufAllocator.DEFAULT.directBuffer(outLen, outLen);
+    bb.writeBytes(out, 0, outLen);
+    socket.write(BufferInternal.buffer(bb));
+    sentCount += queuedCount;
+    queuedCount = 0;
+    outLen = 0;
+    if (out.length > 64 * 1024) out = new byte[4096];
+  }
+
+  /** True while nothing is in flight: a dedicated connection may then be reused or closed. */
+  boolean idle() {
+    return inflight.isEmpty();
+  }
+
+  void pause() {
+    if (socket != null) socket.pause();
+  }
+
+  void resume() {
+    if (socket != null) socket.resume();
+  }
+
+  private void onData(Buffer b) {
+    ByteBuf bb = ((BufferInternal) b).getByteBuf();
+    byte[] a;
+    int p;
+    int end;
+    if (partialLen == 0 && bb.hasArray()) {
+      a = bb.array();
+      p = bb.arrayOffset() + bb.readerIndex();
+      end = p + b.length();
+    } else {
+      int n = b.length();
+      if (partialLen + n > partial.length) partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLen + n));
+      b.getBytes(0, n, partial, partialLen);
+      partialLen += n;
+      a = partial;
+      p = 0;
+      end = partialLen;
+    }
+    try {
+      while (p < end) {
+        int e = framer.next(a, p, end);
+        if (e < 0) break;
+        deliver(a, p, e - p);
+        p = e;
+        if (closed) return;
+      }
+    } catch (RespProtocolException ex) {
+      gw.log.warning("Protocol error from " + addr + ": " + ex.getMessage());
+      fail("protocol error from " + addr);
+      return;
+    }
+    int left = end - p;
+    if (a == partial) {
+      if (left > 0 && p > 0) System.arraycopy(partial, p, partial, 0, left);
+      partialLen = left;
+    } else if (left > 0) {
+      if (left > partial.length) partial = new byte[Math.max(4096, left * 2)];
+      System.arraycopy(a, p, partial, 0, left);
+      partialLen = left;
+    }
+    if (partialLen == 0 && partial.length > 64 * 1024) partial = new byte[0];
+  }
+
+  private void deliver(byte[] a, int off, int len) {
+    if (a[off] == '-') gw.checkErrorReply(this, a, off, len);
+    Slot s = inflight.peek();
+    if (s == null || (a[off] == '>' && tunnel == null && s.client != null)) {
+      // A push with no request behind it (a tunnel's messages; stray pushes on a shared
+      // connection are dropped: nothing here asked for them).
+      if (tunnel != null) tunnel.writeReply(a, off, len);
+      return;
+    }
+    inflight.poll();
+    sentCount--;
+    if (s.client == null) return;
+    s.client.complete(s, this, a, off, len);
+  }
+
+  /**
+   * The connection is gone. Requests never sent, and reads, are routed again; a write
+   * that was sent has an unknown fate and is answered with an error that says so.
+   */
+  void fail(String reason) {
+    if (closed) return;
+    closed = true;
+    gw.log.verbose("Backend connection lost: " + reason);
+    gw.onBackendLost(this, reason);
+    if (socket != null) socket.close();
+    int sent = Math.max(0, sentCount);
+    Map<ClientConn, List<Slot>> retry = new LinkedHashMap<>();
+    int i = 0;
+    for (Slot s : inflight) {
+      boolean wasSent = i++ < sent;
+      if (s.client == null) continue;
+      if (!wasSent && s.route != Slot.Route.DEDICATED || wasSent && s.route == Slot.Route.READ) {
+        retry.computeIfAbsent(s.client, k -> new ArrayList<>()).add(s);
+      } else if (s.route == Slot.Route.DEDICATED) {
+        s.client.failSlot(s, this, wasSent && s.write ? Errors.unknownFate(addr) : Errors.lostDedicated(addr));
+      } else {
+        s.client.failSlot(s, this, Errors.unknownFate(addr));
+      }
+    }
+    inflight.clear();
+    for (Map.Entry<ClientConn, List<Slot>> e : retry.entrySet()) e.getKey().requeue(this, e.getValue());
+    if (tunnel != null) tunnel.closeAfterFlush();
+    if (owner != null) owner.dedicatedLost(this);
+  }
+
+  void close() {
+    if (closed) return;
+    fail("closed by the gateway");
+  }
+}

@@ -1,0 +1,296 @@
+package io.redisha.gateway;
+
+import io.redisha.command.CommandTable;
+import io.redisha.gateway.GatewayConfig.HostPort;
+import io.redisha.util.Log;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The RESP gateway: applications connect here with any ordinary Redis client; the
+ * gateway sends writes to the current master and reads by the read policy, and follows
+ * the master through failovers ({@link Topology}).
+ *
+ * <p>Everything runs on one event loop: on a 2-core machine shared with redis-server a
+ * second loop buys little, and one loop needs no locking between clients, backend
+ * connections and the topology. Writes are batched per loop pass: a connection that
+ * gets bytes marks itself dirty, and one task queued behind the pass's I/O flushes
+ * every dirty connection with a single write each.
+ *
+ * <p>Shared backend connections: one per (master or replica, db, protocol), opened on
+ * first use, carrying every client's ordinary commands pipelined (see
+ * {@link ClientConn} for the per-client ordering rule).
+ */
+public final class Gateway {
+
+  final GatewayConfig config;
+  final Log log = new Log('G');
+  final CommandTable table = CommandTable.redis();
+  final int maxPipeline;
+  int databases = 16;
+  String backendVersion = "7.0.15";
+
+  Vertx vertx;
+  /** Kept in a field: a collected NetClient closes its sockets (Vert.x 5). */
+  NetClient netClient;
+  private NetServer server;
+  Topology topology;
+  private int port;
+
+  private final Set<ClientConn> clients = new LinkedHashSet<>();
+  private final Set<ClientConn> waiting = new LinkedHashSet<>();
+  private final Map<Integer, BackendConn> masterShared = new HashMap<>();
+  private final Map<HostPort, Map<Integer, BackendConn>> replicaShared = new HashMap<>();
+  private final List<BackendConn> dirtyBackends = new ArrayList<>();
+  private final List<ClientConn> dirtyClients = new ArrayList<>();
+  private boolean flushQueued;
+  private long nextClientId = 1;
+  private int nextReadIndex;
+  private long tickTimer = -1;
+  private long checkTimer = -1;
+
+  // Counters for INFO and the tests.
+  long connectionsReceived;
+  long dedicatedOpened;
+
+  public Gateway(GatewayConfig config) {
+    this.config = config;
+    this.maxPipeline = config.settings.getInt("max-pipeline");
+    log.setLevel(Log.parseLevel(config.settings.getString("loglevel")));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Future<Gateway> start() {
+    vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true))
+        .build();
+    Promise<Gateway> started = Promise.promise();
+    vertx.runOnContext(v -> {
+      netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2000));
+      topology = new Topology(this, config, netClient, log);
+      NetServerOptions opts = new NetServerOptions().setHost(config.settings.getString("bind"))
+          .setPort(config.port()).setTcpNoDelay(true).setReuseAddress(true);
+      vertx.createNetServer(opts).connectHandler(this::accept).listen().onComplete(ar -> {
+        if (ar.failed()) {
+          vertx.close();
+          started.fail(ar.cause());
+          return;
+        }
+        server = ar.result();
+        port = server.actualPort();
+        if (!vertx.isNativeTransportEnabled()) {
+          log.warning("Native epoll transport unavailable (" + vertx.unavailableNativeTransportCause() + "); using NIO");
+        }
+        topology.check();
+        long interval = config.settings.getLong("check-interval-ms");
+        checkTimer = vertx.setPeriodic(interval, t -> topology.check());
+        tickTimer = vertx.setPeriodic(50, t -> tick());
+        log.notice("Gateway ready to accept connections on port " + port + " (read-policy "
+            + config.readPolicy() + ", " + (config.sentinels.isEmpty() ? "static master " + config.staticMaster
+            : "sentinels " + config.sentinels + " for '" + config.settings.getString("master-name") + "'") + ")");
+        started.complete(this);
+      });
+    });
+    return started.future();
+  }
+
+  public Future<Void> stop() {
+    if (vertx == null) return Future.succeededFuture();
+    Promise<Void> done = Promise.promise();
+    Vertx v = vertx;
+    v.runOnContext(x -> {
+      if (tickTimer >= 0) v.cancelTimer(tickTimer);
+      if (checkTimer >= 0) v.cancelTimer(checkTimer);
+      if (topology != null) topology.close();
+      for (ClientConn c : new ArrayList<>(clients)) c.socket.close();
+      Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+      closing.onComplete(ar -> v.close().onComplete(ar2 -> done.complete()));
+    });
+    return done.future();
+  }
+
+  private void accept(NetSocket socket) {
+    connectionsReceived++;
+    ClientConn c = new ClientConn(this, socket, nextClientId++, nextReadIndex++);
+    clients.add(c);
+  }
+
+  void clientClosed(ClientConn c) {
+    clients.remove(c);
+    waiting.remove(c);
+  }
+
+  // ---------------------------------------------------------------- batching
+
+  void markDirty(BackendConn b) {
+    dirtyBackends.add(b);
+    queueFlush();
+  }
+
+  void markDirty(ClientConn c) {
+    dirtyClients.add(c);
+    queueFlush();
+  }
+
+  private void queueFlush() {
+    if (flushQueued) return;
+    flushQueued = true;
+    // Runs after the loop has handled every socket that was ready in this pass.
+    vertx.runOnContext(v -> flushAll());
+  }
+
+  private void flushAll() {
+    flushQueued = false;
+    for (int i = 0; i < dirtyBackends.size(); i++) dirtyBackends.get(i).flush();
+    dirtyBackends.clear();
+    for (int i = 0; i < dirtyClients.size(); i++) dirtyClients.get(i).flush();
+    dirtyClients.clear();
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  /** The shared master connection for a db and protocol; null while there is no master. */
+  BackendConn masterConn(int db, int proto) {
+    HostPort m = topology.master;
+    if (m == null) return null;
+    int key = db * 4 + proto;
+    BackendConn c = masterShared.get(key);
+    if (c == null || c.closed || c.generation != topology.generation) {
+      c = new BackendConn(this, m, topology.generation, false, db, proto);
+      masterShared.put(key, c);
+    }
+    return c;
+  }
+
+  /** Where a read goes for this client, by the read policy. */
+  BackendConn readConn(ClientConn client) {
+    String policy = config.readPolicy();
+    List<Topology.Replica> usable = topology.replicas;
+    if (policy.equals("master") || usable.isEmpty()) return masterConn(client.db, client.proto);
+    boolean ryw = config.settings.bool("read-your-writes");
+    List<Topology.Replica> ok = new ArrayList<>(usable.size());
+    for (Topology.Replica r : usable) {
+      if (!ryw || client.lastWriteAckNanos == Long.MIN_VALUE || client.lastWriteAckNanos < r.coveredUntilNanos) ok.add(r);
+    }
+    if (ok.isEmpty()) return masterConn(client.db, client.proto);
+    HostPort pick;
+    switch (policy) {
+      case "round-robin" -> {
+        int i = Math.floorMod(client.readIndex, ok.size() + 1);
+        if (i == ok.size()) return masterConn(client.db, client.proto);
+        pick = ok.get(i).addr;
+      }
+      case "replica" -> pick = ok.get(Math.floorMod(client.readIndex, ok.size())).addr;
+      default -> pick = ok.get(0).addr; // prefer-replica, least-latency (not measured yet)
+    }
+    return replicaConn(pick, client.db, client.proto);
+  }
+
+  private BackendConn replicaConn(HostPort addr, int db, int proto) {
+    Map<Integer, BackendConn> m = replicaShared.computeIfAbsent(addr, k -> new HashMap<>());
+    int key = db * 4 + proto;
+    BackendConn c = m.get(key);
+    if (c == null || c.closed) {
+      c = new BackendConn(this, addr, -1, false, db, proto);
+      m.put(key, c);
+    }
+    return c;
+  }
+
+  void waitForMaster(ClientConn c) {
+    waiting.add(c);
+  }
+
+  // ---------------------------------------------------------------- following the master
+
+  /** The topology moved the master (or lost it): nothing more goes to the old one. */
+  void onMasterChanged() {
+    for (BackendConn c : new ArrayList<>(masterShared.values())) {
+      if (c.generation != topology.generation) c.close();
+    }
+    masterShared.values().removeIf(c -> c.closed);
+    // Replicas were the old master's; the topology lists the new ones on its next check.
+    for (Map<Integer, BackendConn> m : replicaShared.values()) for (BackendConn c : new ArrayList<>(m.values())) c.close();
+    replicaShared.clear();
+  }
+
+  void onMasterAvailable() {
+    if (waiting.isEmpty()) return;
+    List<ClientConn> w = new ArrayList<>(waiting);
+    waiting.clear();
+    for (ClientConn c : w) c.processHeld();
+  }
+
+  void onBackendLost(BackendConn c, String reason) {
+    if (c.generation >= 0 && c.generation == topology.generation && c.addr.equals(topology.master)) {
+      topology.recheck("lost a connection to the master: " + reason);
+    }
+  }
+
+  /** READONLY or LOADING from a node we send writes to: the topology is stale. */
+  void checkErrorReply(BackendConn c, byte[] a, int off, int len) {
+    if (startsWith(a, off, len, "-READONLY") || startsWith(a, off, len, "-LOADING")
+        || startsWith(a, off, len, "-MASTERDOWN")) {
+      topology.recheck(c.addr + " answered " + new String(a, off, Math.min(len, 40), java.nio.charset.StandardCharsets.UTF_8).trim());
+    }
+  }
+
+  private static boolean startsWith(byte[] a, int off, int len, String p) {
+    if (len < p.length()) return false;
+    for (int i = 0; i < p.length(); i++) if (a[off + i] != p.charAt(i)) return false;
+    return true;
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    long hold = config.settings.getLong("failover-hold-ms");
+    if (!waiting.isEmpty()) {
+      for (Iterator<ClientConn> it = waiting.iterator(); it.hasNext(); ) {
+        ClientConn c = it.next();
+        if (!c.waiting()) {
+          it.remove();
+          continue;
+        }
+        c.expireHeld(now, hold);
+      }
+    }
+    // Replicas the topology no longer lists get no more reads.
+    for (Iterator<Map.Entry<HostPort, Map<Integer, BackendConn>>> it = replicaShared.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<HostPort, Map<Integer, BackendConn>> e = it.next();
+      boolean listed = topology.replicas.stream().anyMatch(r -> r.addr.equals(e.getKey()));
+      if (!listed) {
+        it.remove();
+        for (BackendConn c : new ArrayList<>(e.getValue().values())) c.close();
+      }
+    }
+  }
+
+  /** The gateway's part of INFO (not yet served: INFO goes to the master). */
+  String infoSection() {
+    StringBuilder sb = new StringBuilder("# Gateway\r\n");
+    sb.append("gateway_state:").append(topology.state.name().toLowerCase()).append("\r\n");
+    sb.append("master:").append(topology.master).append("\r\n");
+    sb.append("replicas:").append(topology.replicas.size()).append("\r\n");
+    sb.append("read_policy:").append(config.readPolicy()).append("\r\n");
+    sb.append("connected_clients:").append(clients.size()).append("\r\n");
+    sb.append("failovers:").append(topology.failovers).append("\r\n");
+    return sb.toString();
+  }
+}
