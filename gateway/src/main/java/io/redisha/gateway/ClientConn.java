@@ -214,7 +214,8 @@ final class ClientConn {
       CommandSpec sub = gw.table.sub(spec, args[1]);
       if (sub != null) eff = sub;
     }
-    if (eff.has(CommandFlag.BLOCKING)) {
+    if (eff.has(CommandFlag.BLOCKING) || cmd.equals("wait")) {
+      // It would stall a shared connection for every client behind it.
       submit(args, Slot.Route.DEDICATED, eff.isWrite());
     } else if (eff.isWrite()) {
       submit(args, Slot.Route.MASTER, true);
@@ -620,6 +621,11 @@ final class ClientConn {
           if (name == null) w.nullBulk();
           else w.bulk(name);
         });
+        return true;
+      }
+      case "reply", "tracking", "caching" -> {
+        // They change what a connection answers, which a shared connection cannot do for one client.
+        localReply(w -> w.error(Errors.unsupported("CLIENT " + sub.toUpperCase())));
         return true;
       }
       case "id" -> {
