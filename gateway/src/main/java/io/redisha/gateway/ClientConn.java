@@ -564,7 +564,7 @@ final class ClientConn {
     }
     if (!authOk) {
       localReply(w -> w.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-          + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+          + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
           + "protocol version at the same time"));
       return;
     }

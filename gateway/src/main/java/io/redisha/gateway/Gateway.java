@@ -58,6 +58,7 @@ public final class Gateway {
   private final List<BackendConn> dirtyBackends = new ArrayList<>();
   private final List<ClientConn> dirtyClients = new ArrayList<>();
   private boolean flushQueued;
+  boolean stopping;
   private long nextClientId = 1;
   private int nextReadIndex;
   private long tickTimer = -1;
@@ -71,6 +72,21 @@ public final class Gateway {
     this.config = config;
     this.maxPipeline = config.settings.getInt("max-pipeline");
     log.setLevel(Log.parseLevel(config.settings.getString("loglevel")));
+  }
+
+  /** Starts a gateway from {@code --directive value} options and waits until it has a master (tests, embedding). */
+  public static Gateway startAndAwaitMaster(String... args) throws Exception {
+    Gateway gw = new Gateway(GatewayConfig.fromArgs(args));
+    gw.start().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (gw.topology.master == null) {
+      if (System.currentTimeMillis() > deadline) {
+        gw.stop();
+        throw new IllegalStateException("the gateway found no master within 10 s");
+      }
+      Thread.sleep(10);
+    }
+    return gw;
   }
 
   public int port() {
@@ -116,6 +132,7 @@ public final class Gateway {
     Promise<Void> done = Promise.promise();
     Vertx v = vertx;
     v.runOnContext(x -> {
+      stopping = true;
       if (tickTimer >= 0) v.cancelTimer(tickTimer);
       if (checkTimer >= 0) v.cancelTimer(checkTimer);
       if (topology != null) topology.close();

@@ -103,7 +103,7 @@ final class Topology {
 
   /** The periodic check; also the immediate one. */
   void check() {
-    if (checking) return;
+    if (checking || gateway.stopping) return;
     checking = true;
     long limit = config.settings.getLong("check-interval-ms") * 3;
     Future<HostPort> candidate = config.sentinels.isEmpty()
@@ -111,6 +111,7 @@ final class Topology {
         : askSentinels(limit);
     candidate.compose(c -> c == null ? Future.succeededFuture(null) : confirmMaster(c, limit))
         .onComplete(ar -> {
+          if (gateway.stopping) return;
           HostPort confirmed = ar.succeeded() ? ar.result() : null;
           apply(confirmed, ar.failed() ? ar.cause().getMessage() : "not confirmed");
           Future<Void> rep = confirmed == null ? Future.succeededFuture() : refreshReplicas(confirmed);
