@@ -140,6 +140,22 @@ class GatewayProxyTest {
   }
 
   @Test
+  void infoHasTheGatewaySectionAndTheMasterSections() throws Exception {
+    try (RespClient c = gw.client()) {
+      String all = Reply.str(c.call("INFO"));
+      assertTrue(all.startsWith("# Gateway\r\ngateway_state:serving\r\nmaster:127.0.0.1:" + redis.port), all);
+      assertTrue(all.contains("# Server\r\nredis_version:"), all);
+      String mine = Reply.str(c.call("INFO", "gateway"));
+      assertTrue(mine.startsWith("# Gateway") && !mine.contains("# Server"), mine);
+      String server = Reply.str(c.call("INFO", "server"));
+      assertTrue(server.startsWith("# Server"), server);
+      c.call("HELLO", "3");
+      Reply r3 = c.call("INFO");
+      assertTrue(r3 instanceof Reply.Scalar v && v.type() == '=' && v.text().contains("# Gateway\r\n"), r3.toString());
+    }
+  }
+
+  @Test
   void aClientThatDoesNotReadIsPaused() throws Exception {
     try (RespClient slow = gw.client(); RespClient other = gw.client()) {
       byte[] big = new byte[1 << 20];

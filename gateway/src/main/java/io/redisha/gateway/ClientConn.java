@@ -190,6 +190,12 @@ final class ClientConn {
             return;
           }
         }
+        case "info" -> {
+          if (!pinned) {
+            info(args);
+            return;
+          }
+        }
         case "subscribe", "psubscribe", "ssubscribe" -> {
           if (!pinned) {
             subscribe(args);
@@ -235,7 +241,7 @@ final class ClientConn {
     };
   }
 
-  private void submit(byte[][] args, Slot.Route route, boolean write) {
+  private Slot submit(byte[][] args, Slot.Route route, boolean write) {
     Slot s = new Slot(this, args, route, write);
     replies.add(s);
     if (!held.isEmpty() || !tryRoute(s)) {
@@ -243,6 +249,7 @@ final class ClientConn {
       pauseInput();
     }
     if (replies.size() >= gw.maxPipeline) pauseInput();
+    return s;
   }
 
   /** Sends the slot to its backend connection, or returns false if it must wait. */
@@ -341,6 +348,12 @@ final class ClientConn {
     if (s.write && from.generation >= 0) lastWriteAckNanos = System.nanoTime();
     s.args = null;
     if (closed) return;
+    if (s.addGatewayInfo) {
+      byte[] b = withGatewayInfo(a, off, len);
+      complete0(s, b);
+      afterReply();
+      return;
+    }
     if (replies.peek() == s) {
       replies.poll();
       append(a, off, len);
@@ -593,6 +606,39 @@ final class ClientConn {
     }
     db = n;
     localReply(w -> w.ok());
+  }
+
+  /**
+   * INFO: the master's sections, with the gateway's own section in front when asked
+   * for by default, all, everything or gateway.
+   */
+  private void info(byte[][] args) {
+    boolean mine = args.length == 1;
+    boolean only = args.length > 1;
+    for (int i = 1; i < args.length; i++) {
+      String sec = lower(args[i]);
+      if (sec.equals("gateway") || sec.equals("all") || sec.equals("everything") || sec.equals("default")) mine = true;
+      if (!sec.equals("gateway")) only = false;
+    }
+    if (only) {
+      String text = gw.infoSection();
+      localReply(w -> w.verbatim(text));
+      return;
+    }
+    submit(args, Slot.Route.MASTER, false).addGatewayInfo = mine;
+  }
+
+  /** The master's INFO reply with the gateway's section in front. */
+  private byte[] withGatewayInfo(byte[] a, int off, int len) {
+    if (len == 0 || (a[off] != '$' && a[off] != '=')) return Arrays.copyOfRange(a, off, off + len);
+    int cr = off;
+    while (a[cr] != '\r') cr++;
+    int start = cr + 2;
+    if (a[off] == '=') start += 4; // "txt:"
+    String body = new String(a, start, off + len - 2 - start, StandardCharsets.UTF_8);
+    local.setProtocol(proto);
+    local.verbatim(gw.infoSection() + "\r\n" + body);
+    return local.take().getBytes();
   }
 
   private Integer parseDb(byte[] arg) {

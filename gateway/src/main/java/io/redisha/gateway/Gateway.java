@@ -299,12 +299,19 @@ public final class Gateway {
     }
   }
 
-  /** The gateway's part of INFO (not yet served: INFO goes to the master). */
+  /** The gateway's section of INFO: where it sends what, and its counters. */
   String infoSection() {
     StringBuilder sb = new StringBuilder("# Gateway\r\n");
     sb.append("gateway_state:").append(topology.state.name().toLowerCase()).append("\r\n");
-    sb.append("master:").append(topology.master).append("\r\n");
+    sb.append("master:").append(topology.master == null ? "" : topology.master).append("\r\n");
+    sb.append("discovery:").append(config.sentinels.isEmpty() ? "static" : "sentinel").append("\r\n");
     sb.append("replicas:").append(topology.replicas.size()).append("\r\n");
+    for (int i = 0; i < topology.replicas.size(); i++) {
+      Topology.Replica r = topology.replicas.get(i);
+      sb.append("replica").append(i).append(":addr=").append(r.addr).append(",lag_bytes=").append(r.lagBytes).append("\r\n");
+    }
+    sb.append("total_connections_received:").append(connectionsReceived).append("\r\n");
+    sb.append("dedicated_connections_opened:").append(dedicatedOpened).append("\r\n");
     sb.append("read_policy:").append(config.readPolicy()).append("\r\n");
     sb.append("connected_clients:").append(clients.size()).append("\r\n");
     sb.append("failovers:").append(topology.failovers).append("\r\n");

@@ -19,6 +19,8 @@ final class Slot {
   /** The reply, when it arrived before the replies ahead of it. */
   byte[] reply;
   boolean done;
+  /** INFO: put the gateway's section in front of the master's reply. */
+  boolean addGatewayInfo;
   /** When it started waiting for a master (System.nanoTime()), or 0. */
   long heldSinceNanos;
 
