@@ -47,8 +47,9 @@ final class BackendConn {
   private int sentCount;
   private int queuedCount;
 
-  private byte[] out = new byte[4096];
-  private int outLen;
+  /** Requests queued in this pass, encoded straight into the buffer the socket will get. */
+  private ByteBuf out;
+  private final byte[] digits = new byte[12];
   boolean dirty;
 
   private final RespFramer framer = new RespFramer();
@@ -130,45 +131,37 @@ final class BackendConn {
     }
   }
 
+  private ByteBuf buf() {
+    if (out == null) out = ByteBufAllocator.DEFAULT.directBuffer(4096);
+    return out;
+  }
+
   private void header(char t, int n) {
-    ensure(16);
-    out[outLen++] = (byte) t;
-    if (n == 0) {
-      out[outLen++] = '0';
+    ByteBuf b = buf();
+    b.writeByte(t);
+    if (n < 10) {
+      b.writeByte('0' + n);
     } else {
-      int start = outLen;
-      for (int v = n; v > 0; v /= 10) out[outLen++] = (byte) ('0' + v % 10);
-      for (int i = start, j = outLen - 1; i < j; i++, j--) {
-        byte x = out[i];
-        out[i] = out[j];
-        out[j] = x;
-      }
+      int len = 0;
+      for (int v = n; v > 0; v /= 10) digits[digits.length - ++len] = (byte) ('0' + v % 10);
+      b.writeBytes(digits, digits.length - len, len);
     }
-    out[outLen++] = '\r';
-    out[outLen++] = '\n';
+    b.writeShort(0x0d0a);
   }
 
   private void append(byte[] a, int off, int len) {
-    ensure(len);
-    System.arraycopy(a, off, out, outLen, len);
-    outLen += len;
-  }
-
-  private void ensure(int n) {
-    if (outLen + n > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, outLen + n));
+    buf().writeBytes(a, off, len);
   }
 
   /** Writes what this pass queued, as one buffer. */
   void flush() {
     dirty = false;
-    if (!connected || closed || outLen == 0) return;
-    ByteBuf bb = ByteBufAllocator.DEFAULT.directBuffer(outLen, outLen);
-    bb.writeBytes(out, 0, outLen);
-    socket.write(BufferInternal.buffer(bb));
+    if (!connected || closed || out == null) return;
+    ByteBuf b = out;
+    out = null;
+    socket.write(BufferInternal.buffer(b));
     sentCount += queuedCount;
     queuedCount = 0;
-    outLen = 0;
-    if (out.length > 64 * 1024) out = new byte[4096];
   }
 
   /** True while nothing is in flight: a dedicated connection may then be reused or closed. */
@@ -249,6 +242,10 @@ final class BackendConn {
   void fail(String reason) {
     if (closed) return;
     closed = true;
+    if (out != null) {
+      out.release();
+      out = null;
+    }
     gw.log.verbose("Backend connection lost: " + reason);
     gw.onBackendLost(this, reason);
     if (socket != null) socket.close();

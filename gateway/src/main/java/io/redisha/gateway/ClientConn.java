@@ -62,8 +62,8 @@ final class ClientConn {
   private BackendConn dedicated;
   private BackendConn tunnel;
 
-  private byte[] out = new byte[1024];
-  private int outLen;
+  /** Replies ready in this pass, copied straight into the buffer the socket will get. */
+  private ByteBuf out;
   boolean dirty;
   private boolean closed;
   private boolean closing;
@@ -446,9 +446,8 @@ final class ClientConn {
 
   private void append(byte[] a, int off, int len) {
     if (closed) return;
-    if (outLen + len > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, outLen + len));
-    System.arraycopy(a, off, out, outLen, len);
-    outLen += len;
+    if (out == null) out = ByteBufAllocator.DEFAULT.directBuffer(Math.max(512, len));
+    out.writeBytes(a, off, len);
     if (!dirty) {
       dirty = true;
       gw.markDirty(this);
@@ -458,11 +457,9 @@ final class ClientConn {
   /** Writes what this pass produced, as one buffer. */
   void flush() {
     dirty = false;
-    if (closed || outLen == 0) return;
-    ByteBuf bb = ByteBufAllocator.DEFAULT.directBuffer(outLen, outLen);
-    bb.writeBytes(out, 0, outLen);
-    outLen = 0;
-    if (out.length > 64 * 1024) out = new byte[1024];
+    if (closed || out == null) return;
+    ByteBuf bb = out;
+    out = null;
     socket.write(BufferInternal.buffer(bb));
     if (closing) {
       socket.close();
@@ -500,11 +497,15 @@ final class ClientConn {
 
   void closeAfterFlush() {
     closing = true;
-    if (outLen == 0) socket.close();
+    if (out == null) socket.close();
   }
 
   private void closed() {
     closed = true;
+    if (out != null) {
+      out.release();
+      out = null;
+    }
     gw.clientClosed(this);
     if (dedicated != null) dedicated.close();
   }
