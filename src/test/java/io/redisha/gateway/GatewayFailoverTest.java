@@ -44,6 +44,15 @@ class GatewayFailoverTest {
       all.add(gw);
       assertEquals(new GatewayConfig.HostPort("127.0.0.1", master.port), gw.gw.topology.master);
 
+      RespClient subscriber = gw.client();
+      all.add(subscriber);
+      subscriber.setTimeout(20_000);
+      assertEquals("*[\"subscribe\", \"events\", :1]", subscriber.call("SUBSCRIBE", "events").toString());
+      try (RespClient pub = gw.client()) {
+        assertEquals(":1", pub.call("PUBLISH", "events", "before").toString());
+      }
+      assertEquals("*[\"message\", \"events\", \"before\"]", subscriber.read().toString());
+
       AtomicLong ok = new AtomicLong();
       AtomicLong errors = new AtomicLong();
       AtomicLong lastOkNanos = new AtomicLong();
@@ -100,6 +109,12 @@ class GatewayFailoverTest {
       try (RespClient r = replica.client()) {
         assertTrue(Reply.str(r.call("INFO", "replication")).contains("role:master"));
       }
+      // The subscriber was re-subscribed on the new master without noticing.
+      try (RespClient pub = gw.client()) {
+        awaitTrue(() -> pub.call("PUBLISH", "events", "after").toString().equals(":1"), 5_000,
+            "the subscriber was not re-subscribed on the new master");
+      }
+      assertEquals("*[\"message\", \"events\", \"after\"]", subscriber.read().toString());
       System.out.printf("failover: sentinel answered with the new master %d ms after the kill; "
               + "writes through the gateway succeeded by %d ms after the kill (%d ms after the sentinel); "
               + "%d writes ok, %d errors %s%n",

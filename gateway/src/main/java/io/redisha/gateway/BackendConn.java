@@ -42,6 +42,8 @@ final class BackendConn {
   private NetSocket socket;
   private boolean connected;
   boolean closed;
+  /** Closed on purpose (topology change), not lost. */
+  boolean closedByGateway;
   final ArrayDeque<Slot> inflight = new ArrayDeque<>();
   /** How many of the oldest in-flight slots have gone out to the socket. */
   private int sentCount;
@@ -61,6 +63,8 @@ final class BackendConn {
 
   /** The subscribed client this connection now carries both ways, or null. */
   ClientConn tunnel;
+  /** Subscribe confirmations still to drop: this connection re-made a client's subscriptions. */
+  int swallowConfirmations;
 
   BackendConn(Gateway gw, HostPort addr, long generation, boolean dedicated, int db, int proto) {
     this.gw = gw;
@@ -226,13 +230,37 @@ final class BackendConn {
     if (s == null || (a[off] == '>' && tunnel == null && s.client != null)) {
       // A push with no request behind it (a tunnel's messages; stray pushes on a shared
       // connection are dropped: nothing here asked for them).
-      if (tunnel != null) tunnel.writeReply(a, off, len);
+      if (tunnel == null) return;
+      if (swallowConfirmations > 0 && isSubscribeConfirmation(a, off, len)) {
+        swallowConfirmations--;
+        return;
+      }
+      tunnel.writeReply(a, off, len);
       return;
     }
     inflight.poll();
     sentCount--;
     if (s.client == null) return;
     s.client.complete(s, this, a, off, len);
+  }
+
+  /** A reply "subscribe", "psubscribe" or "ssubscribe" (array or push), not a message. */
+  private static boolean isSubscribeConfirmation(byte[] a, int off, int len) {
+    int end = off + len;
+    int p = off;
+    while (p < end && a[p] != '\n') p++;
+    p++;
+    if (p >= end || a[p] != '$') return false;
+    int q = p;
+    while (q < end && a[q] != '\n') q++;
+    q++;
+    for (String name : new String[] {"subscribe", "psubscribe", "ssubscribe"}) {
+      if (q + name.length() <= end && new String(a, q, name.length(), StandardCharsets.US_ASCII).equals(name)
+          && a[q + name.length()] == '\r') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -265,12 +293,13 @@ final class BackendConn {
     }
     inflight.clear();
     for (Map.Entry<ClientConn, List<Slot>> e : retry.entrySet()) e.getKey().requeue(this, e.getValue());
-    if (tunnel != null) tunnel.closeAfterFlush();
+    if (tunnel != null) tunnel.tunnelLost(this);
     if (owner != null) owner.dedicatedLost(this);
   }
 
   void close() {
     if (closed) return;
+    closedByGateway = true;
     fail("closed by the gateway");
   }
 }

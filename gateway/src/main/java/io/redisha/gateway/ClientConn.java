@@ -107,6 +107,7 @@ final class ClientConn {
         localReply(w -> w.ok());
         closeAfterFlush();
       } else {
+        trackSubscriptions(cmd, args);
         tunnel.sendRaw(args);
       }
       return;
@@ -287,6 +288,13 @@ final class ClientConn {
 
   /** The head of the held requests has waited for a master too long. */
   void expireHeld(long now, long holdMs) {
+    if (resubscribeSinceNanos != 0) {
+      if (now - resubscribeSinceNanos > holdMs * 1_000_000L) {
+        gw.log.warning("Client " + id + " closed: no master to re-subscribe on within " + holdMs + " ms");
+        socket.close();
+      }
+      return;
+    }
     Slot s = held.peek();
     if (s == null || s.heldSinceNanos == 0 || now - s.heldSinceNanos < holdMs * 1_000_000L) return;
     held.poll();
@@ -295,7 +303,7 @@ final class ClientConn {
   }
 
   boolean waiting() {
-    return !held.isEmpty() && held.peek().heldSinceNanos != 0;
+    return resubscribeSinceNanos != 0 || !held.isEmpty() && held.peek().heldSinceNanos != 0;
   }
 
   private BackendConn dedicatedConn() {
@@ -335,7 +343,84 @@ final class ClientConn {
     tunnel = c;
     c.tunnel = this;
     active = c;
+    trackSubscriptions(lower(args[0]), args);
     c.sendRaw(barrier.args);
+  }
+
+  // ---------------------------------------------------------------- subscriptions across failovers
+
+  // What the client is subscribed to, kept so that a new backend connection can be
+  // subscribed the same way after a failover. ISO-8859-1 strings are byte-exact.
+  private final Set<String> channels = new java.util.LinkedHashSet<>();
+  private final Set<String> patterns = new java.util.LinkedHashSet<>();
+  private final Set<String> shardChannels = new java.util.LinkedHashSet<>();
+  /** Since when the subscriptions wait for a master to be re-made on (System.nanoTime()), or 0. */
+  long resubscribeSinceNanos;
+
+  private void trackSubscriptions(String cmd, byte[][] args) {
+    if (cmd == null) return;
+    Set<String> set = switch (cmd) {
+      case "subscribe", "unsubscribe" -> channels;
+      case "psubscribe", "punsubscribe" -> patterns;
+      case "ssubscribe", "sunsubscribe" -> shardChannels;
+      default -> null;
+    };
+    if (set == null) return;
+    if (cmd.endsWith("unsubscribe") && args.length == 1) {
+      set.clear();
+      return;
+    }
+    for (int i = 1; i < args.length; i++) {
+      String ch = new String(args[i], StandardCharsets.ISO_8859_1);
+      if (cmd.endsWith("unsubscribe")) set.remove(ch);
+      else set.add(ch);
+    }
+  }
+
+  /**
+   * The tunnel's connection is gone (the master failed or moved): subscribe a new
+   * connection to the (new) master the same way, swallowing its confirmations, so
+   * the client notices nothing but the messages published meanwhile, which are lost.
+   */
+  void tunnelLost(BackendConn c) {
+    if (c != tunnel || closing || closed) return;
+    tunnel = null;
+    dedicated = null;
+    active = null;
+    activeInflight = 0;
+    // Not at once: the topology may not know yet that this master is gone.
+    gw.vertx.setTimer(50, t -> resubscribe());
+  }
+
+  void resubscribe() {
+    if (closing || closed) return;
+    if (gw.topology.master == null) {
+      if (resubscribeSinceNanos == 0) resubscribeSinceNanos = System.nanoTime();
+      gw.waitForMaster(this);
+      return;
+    }
+    resubscribeSinceNanos = 0;
+    BackendConn n = new BackendConn(gw, gw.topology.master, gw.topology.generation, true, db, proto);
+    n.owner = this;
+    n.tunnel = this;
+    dedicated = n;
+    tunnel = n;
+    active = n;
+    resub(n, "SUBSCRIBE", channels);
+    resub(n, "PSUBSCRIBE", patterns);
+    resub(n, "SSUBSCRIBE", shardChannels);
+    if (inputPaused) n.pause();
+    gw.log.verbose("Client " + id + " re-subscribed on " + n.addr);
+  }
+
+  private static void resub(BackendConn n, String cmd, Set<String> names) {
+    if (names.isEmpty()) return;
+    byte[][] a = new byte[names.size() + 1][];
+    a[0] = cmd.getBytes(StandardCharsets.US_ASCII);
+    int i = 1;
+    for (String s : names) a[i++] = s.getBytes(StandardCharsets.ISO_8859_1);
+    n.swallowConfirmations += names.size();
+    n.sendRaw(a);
   }
 
   private byte[][] pendingSubscribe;
@@ -402,7 +487,18 @@ final class ClientConn {
     }
     for (int i = slots.size() - 1; i >= 0; i--) held.addFirst(slots.get(i));
     pauseInput();
-    gw.vertx.runOnContext(v -> processHeld());
+    if (from.generation >= 0 && from.generation == gw.topology.generation) {
+      // The master connection failed: wait for the topology's verdict (the check it
+      // triggered re-confirms this master or names another) instead of spinning on it.
+      if (held.peek().heldSinceNanos == 0) held.peek().heldSinceNanos = System.nanoTime();
+      gw.waitForMaster(this);
+    } else {
+      gw.vertx.runOnContext(v -> processHeld());
+    }
+  }
+
+  void masterChanged(long generation) {
+    if (dedicated != null && dedicated.generation != generation) dedicated.close();
   }
 
   void dedicatedLost(BackendConn c) {

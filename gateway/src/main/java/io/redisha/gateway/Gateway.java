@@ -55,6 +55,8 @@ public final class Gateway {
   private final Set<ClientConn> waiting = new LinkedHashSet<>();
   private final Map<Integer, BackendConn> masterShared = new HashMap<>();
   private final Map<HostPort, Map<Integer, BackendConn>> replicaShared = new HashMap<>();
+  /** Replicas whose connection just failed get no reads until then (System.nanoTime()). */
+  private final Map<HostPort, Long> replicaBackoff = new HashMap<>();
   private final List<BackendConn> dirtyBackends = new ArrayList<>();
   private final List<ClientConn> dirtyClients = new ArrayList<>();
   private boolean flushQueued;
@@ -203,7 +205,10 @@ public final class Gateway {
     if (policy.equals("master") || usable.isEmpty()) return masterConn(client.db, client.proto);
     boolean ryw = config.settings.bool("read-your-writes");
     List<Topology.Replica> ok = new ArrayList<>(usable.size());
+    long now = System.nanoTime();
     for (Topology.Replica r : usable) {
+      Long until = replicaBackoff.get(r.addr);
+      if (until != null && now - until < 0) continue;
       if (!ryw || client.lastWriteAckNanos == Long.MIN_VALUE || client.lastWriteAckNanos < r.coveredUntilNanos) ok.add(r);
     }
     if (ok.isEmpty()) return masterConn(client.db, client.proto);
@@ -243,6 +248,9 @@ public final class Gateway {
       if (c.generation != topology.generation) c.close();
     }
     masterShared.values().removeIf(c -> c.closed);
+    // Dedicated connections too: a transaction, a blocked pop or the subscriptions of a
+    // client must not stay on a node that is no longer the master.
+    for (ClientConn c : new ArrayList<>(clients)) c.masterChanged(topology.generation);
     // Replicas were the old master's; the topology lists the new ones on its next check.
     for (Map<Integer, BackendConn> m : replicaShared.values()) for (BackendConn c : new ArrayList<>(m.values())) c.close();
     replicaShared.clear();
@@ -252,10 +260,14 @@ public final class Gateway {
     if (waiting.isEmpty()) return;
     List<ClientConn> w = new ArrayList<>(waiting);
     waiting.clear();
-    for (ClientConn c : w) c.processHeld();
+    for (ClientConn c : w) {
+      if (c.resubscribeSinceNanos != 0) c.resubscribe();
+      else c.processHeld();
+    }
   }
 
   void onBackendLost(BackendConn c, String reason) {
+    if (c.generation < 0 && !c.closedByGateway && !stopping) replicaBackoff.put(c.addr, System.nanoTime() + 1_000_000_000L);
     if (c.generation >= 0 && c.generation == topology.generation && c.addr.equals(topology.master)) {
       topology.recheck("lost a connection to the master: " + reason);
     }
