@@ -63,6 +63,8 @@ final class BackendConn {
 
   /** The subscribed client this connection now carries both ways, or null. */
   ClientConn tunnel;
+  /** Writes sent since the last WAIT (write-ack-replicas), or null. */
+  private List<Slot> unacked;
   /** Subscribe confirmations still to drop: this connection re-made a client's subscriptions. */
   int swallowConfirmations;
 
@@ -114,7 +116,50 @@ final class BackendConn {
     }
     inflight.add(slot);
     queuedCount++;
+    slot.awaitingAck = false;
+    if (gw.writeAckReplicas > 0 && slot.write && slot.client != null && !dedicated && generation >= 0) {
+      if (unacked == null) unacked = new ArrayList<>();
+      unacked.add(slot);
+      slot.awaitingAck = true;
+    }
     encode(slot.args);
+  }
+
+  /**
+   * write-ack-replicas: one WAIT behind each batch that holds writes. WAIT on a
+   * connection covers every write sent before it on that connection, so one per batch
+   * serves all of them; their replies wait for its answer.
+   */
+  private void appendWait() {
+    if (unacked == null) return;
+    byte[][] a = {"WAIT".getBytes(StandardCharsets.US_ASCII),
+        Integer.toString(gw.writeAckReplicas).getBytes(StandardCharsets.US_ASCII),
+        Long.toString(gw.writeAckTimeoutMs).getBytes(StandardCharsets.US_ASCII)};
+    Slot w = new Slot(null, a, Slot.Route.INTERNAL, false);
+    w.ackGroup = unacked;
+    unacked = null;
+    inflight.add(w);
+    queuedCount++;
+    boolean wasDirty = dirty;
+    dirty = true; // encode must not queue another flush
+    encode(a);
+    dirty = wasDirty;
+  }
+
+  private void finishAck(Slot wait, byte[] a, int off, int len) {
+    long confirmed = -1;
+    if (a[off] == ':') {
+      confirmed = 0;
+      for (int i = off + 1; i < off + len && a[i] >= '0' && a[i] <= '9'; i++) confirmed = confirmed * 10 + (a[i] - '0');
+    }
+    for (Slot g : wait.ackGroup) {
+      if (!g.ackReplyReady) continue;
+      byte[] r = g.reply;
+      g.reply = null;
+      g.ackReplyReady = false;
+      if (confirmed >= gw.writeAckReplicas || r[0] == '-') g.client.complete(g, this, r, 0, r.length);
+      else g.client.failSlot(g, this, Errors.notReplicated(Math.max(0, confirmed), gw.writeAckReplicas, gw.writeAckTimeoutMs));
+    }
   }
 
   /** For a tunnel: no reply slot, every reply goes to the client as it comes. */
@@ -159,6 +204,7 @@ final class BackendConn {
 
   /** Writes what this pass queued, as one buffer. */
   void flush() {
+    if (connected && !closed) appendWait();
     dirty = false;
     if (!connected || closed || out == null) return;
     ByteBuf b = out;
@@ -240,7 +286,16 @@ final class BackendConn {
     }
     inflight.poll();
     sentCount--;
+    if (s.ackGroup != null) {
+      finishAck(s, a, off, len);
+      return;
+    }
     if (s.client == null) return;
+    if (s.awaitingAck) {
+      s.reply = Arrays.copyOfRange(a, off, off + len);
+      s.ackReplyReady = true;
+      return;
+    }
     s.client.complete(s, this, a, off, len);
   }
 
@@ -282,6 +337,17 @@ final class BackendConn {
     int i = 0;
     for (Slot s : inflight) {
       boolean wasSent = i++ < sent;
+      if (s.ackGroup != null) {
+        // Applied on the master, replication unconfirmed: as unknown as a lost reply.
+        for (Slot g : s.ackGroup) {
+          if (g.ackReplyReady) {
+            g.ackReplyReady = false;
+            g.reply = null;
+            g.client.failSlot(g, this, Errors.unknownFate(addr));
+          }
+        }
+        continue;
+      }
       if (s.client == null) continue;
       if (!wasSent && s.route != Slot.Route.DEDICATED || wasSent && s.route == Slot.Route.READ) {
         retry.computeIfAbsent(s.client, k -> new ArrayList<>()).add(s);

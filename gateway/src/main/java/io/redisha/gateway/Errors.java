@@ -29,6 +29,11 @@ final class Errors {
     return "MASTERDOWN " + PREFIX + "no master available (waited " + heldMs + " ms for a failover to end)";
   }
 
+  static String notReplicated(long confirmed, int wanted, long ms) {
+    return "NOREPLICAS " + PREFIX + "the write was applied on the master but only " + confirmed + " of " + wanted
+        + " replicas confirmed it within " + ms + " ms; it may be lost if the master fails now";
+  }
+
   static String noBackend(String why) {
     return "ERR " + PREFIX + "no backend available: " + why;
   }

@@ -41,6 +41,8 @@ public final class Gateway {
   final Log log = new Log('G');
   final CommandTable table = CommandTable.redis();
   final int maxPipeline;
+  final int writeAckReplicas;
+  final long writeAckTimeoutMs;
   int databases = 16;
   String backendVersion = "7.0.15";
 
@@ -73,6 +75,8 @@ public final class Gateway {
   public Gateway(GatewayConfig config) {
     this.config = config;
     this.maxPipeline = config.settings.getInt("max-pipeline");
+    this.writeAckReplicas = config.settings.getInt("write-ack-replicas");
+    this.writeAckTimeoutMs = config.settings.getLong("write-ack-timeout-ms");
     log.setLevel(Log.parseLevel(config.settings.getString("loglevel")));
   }
 

@@ -27,6 +27,8 @@ import java.util.List;
  * read-your-writes no           # yes: a client's reads never see data older than its own writes
  * failover-hold-ms 5000         # how long a command for the master waits for a new one
  * check-interval-ms 1000        # how often sentinels and backends are re-checked
+ * write-ack-replicas 0          # N > 0: a write is acknowledged only once N replicas have it
+ * write-ack-timeout-ms 1000     # how long to wait for them; then -NOREPLICAS gateway: ...
  * metrics-port 0                # accepted; the metrics endpoint is not served by this build
  * </pre>
  *
@@ -64,11 +66,11 @@ public final class GatewayConfig {
         .bool("read-your-writes", false, false)
         .integer("failover-hold-ms", 5000, 0, 600_000, false)
         .integer("check-interval-ms", 1000, 10, 60_000, false)
-        .integer("backend-connections", 1, 1, 64, false)
         .integer("max-pipeline", 4096, 16, 1 << 20, false)
         .string("loglevel", "notice", false)
-        .acceptOnly("metrics-port", "0")
-        .acceptOnly("write-ack-replicas", "0");
+        .integer("write-ack-replicas", 0, 0, 64, false)
+        .integer("write-ack-timeout-ms", 1000, 1, 600_000, false)
+        .acceptOnly("metrics-port", "0");
   }
 
   /** Parses {@code [file] [--directive value ...]}; throws ConfigException naming the bad line. */

@@ -19,6 +19,11 @@ final class Slot {
   /** The reply, when it arrived before the replies ahead of it. */
   byte[] reply;
   boolean done;
+  /** write-ack-replicas: the reply waits for the WAIT behind it. */
+  boolean awaitingAck;
+  boolean ackReplyReady;
+  /** For a WAIT the gateway sent: the writes it confirms. */
+  java.util.List<Slot> ackGroup;
   /** INFO: put the gateway's section in front of the master's reply. */
   boolean addGatewayInfo;
   /** When it started waiting for a master (System.nanoTime()), or 0. */

@@ -53,6 +53,14 @@
  *       their offset about once a second, so a writing client reads from the master for
  *       about one to two check intervals after each write. Clients that do not write are
  *       unaffected.</li>
+ *   <li><b>Acknowledged by replicas</b> ({@code write-ack-replicas N}). Behind every batch
+ *       of writes a shared master connection sends, the gateway sends one
+ *       {@code WAIT N write-ack-timeout-ms}; the writes' replies go to the clients only when
+ *       it answers. If fewer than N replicas confirmed in time, each of those writes is
+ *       answered {@code -NOREPLICAS gateway: the write was applied on the master but only k
+ *       of N replicas confirmed it ...}: applied, not rolled back, and not safe from a
+ *       failover. Error replies pass through unchanged. Writes inside MULTI/EXEC and
+ *       other dedicated connections are not covered yet.</li>
  *   <li><b>Lag.</b> A replica gets reads only while the master's INFO replication lists it
  *       online and, with {@code max-replica-lag-bytes}, no further behind than that.</li>
  * </ul>
