@@ -27,7 +27,13 @@ final class RespLink {
   /** When the oldest unanswered call was sent (System.nanoTime()), for the owner's timeout. */
   private long oldestSentNanos;
 
-  private RespLink(NetSocket socket) {
+  private final io.vertx.core.Vertx vertx;
+  /** A call unanswered this long kills the link: a frozen node must not stall the topology. */
+  private final long timeoutMs;
+
+  private RespLink(io.vertx.core.Vertx vertx, NetSocket socket, long timeoutMs) {
+    this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
     this.socket = socket;
     RespReader reader = new RespReader(this::onValue);
     reader.exceptionHandler(e -> close());
@@ -37,9 +43,9 @@ final class RespLink {
   }
 
   /** Connects and authenticates (an AUTH failure fails the future). */
-  static Future<RespLink> open(NetClient client, HostPort addr, String password) {
+  static Future<RespLink> open(io.vertx.core.Vertx vertx, NetClient client, HostPort addr, String password, long timeoutMs) {
     return client.connect(addr.port(), addr.host()).compose(s -> {
-      RespLink link = new RespLink(s);
+      RespLink link = new RespLink(vertx, s, timeoutMs);
       if (password == null || password.isEmpty()) return Future.succeededFuture(link);
       return link.call("AUTH", password).compose(r -> {
         if (r.isError()) {
@@ -62,7 +68,10 @@ final class RespLink {
     if (waiting.isEmpty()) oldestSentNanos = System.nanoTime();
     waiting.add(p);
     socket.write(encode(args));
-    return p.future();
+    long timer = vertx.setTimer(timeoutMs, t -> {
+      if (!p.future().isComplete()) close();
+    });
+    return p.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
   void send(String... args) {

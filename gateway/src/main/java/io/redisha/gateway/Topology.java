@@ -91,6 +91,11 @@ final class Topology {
     stateSinceNanos = System.nanoTime();
   }
 
+  /** How long the topology waits for one answer before it drops the link. */
+  private long linkTimeout() {
+    return Math.max(500, config.settings.getLong("check-interval-ms"));
+  }
+
   /** Asks again now (or as soon as the running check ends). */
   void recheck(String why) {
     log.verbose("Re-check: " + why);
@@ -183,14 +188,14 @@ final class Topology {
     if (l != null && !l.closed() && !l.overdue(limitMs)) return Future.succeededFuture(l);
     if (l != null) l.close();
     sentinelLinks.remove(s);
-    return RespLink.open(netClient, s, config.settings.getString("sentinel-auth-pass")).onSuccess(x -> sentinelLinks.put(s, x));
+    return RespLink.open(gateway.vertx, netClient, s, config.settings.getString("sentinel-auth-pass"), linkTimeout()).onSuccess(x -> sentinelLinks.put(s, x));
   }
 
   private void ensureSubscription(HostPort s) {
     RespLink l = sentinelSubs.get(s);
     if (l != null && !l.closed()) return;
     sentinelSubs.put(s, null);
-    RespLink.open(netClient, s, config.settings.getString("sentinel-auth-pass")).onComplete(ar -> {
+    RespLink.open(gateway.vertx, netClient, s, config.settings.getString("sentinel-auth-pass"), linkTimeout()).onComplete(ar -> {
       if (ar.failed()) {
         sentinelSubs.remove(s);
         return;
@@ -222,7 +227,7 @@ final class Topology {
       return Future.succeededFuture(masterLink);
     }
     masterLinkDrop();
-    return RespLink.open(netClient, c, config.backendPass()).onSuccess(l -> {
+    return RespLink.open(gateway.vertx, netClient, c, config.backendPass(), linkTimeout()).onSuccess(l -> {
       masterLink = l;
       masterLinkAddr = c;
     });
