@@ -65,6 +65,19 @@ class GatewaySplitTest {
   }
 
   @Test
+  void scriptsLoadedThroughTheGatewayRunOnReplicas() throws Exception {
+    try (RespClient c = gw.client()) {
+      String sha = Reply.str(c.call("SCRIPT", "LOAD", "return 'ro:' .. (redis.call('GET', KEYS[1]) or 'nil')"));
+      assertEquals(40, sha.length());
+      assertEquals("\"ro:nil\"", c.call("EVALSHA_RO", sha, "1", "nosuchkey").toString());
+    }
+    try (RespClient r = replica.client()) {
+      assertTrue(Reply.str(r.call("INFO", "commandstats")).contains("cmdstat_evalsha_ro:calls=1,"),
+          "EVALSHA_RO did not run on the replica");
+    }
+  }
+
+  @Test
   void badInputGetsRedisErrorAndHarmsNoOtherClient() throws Exception {
     try (RespClient bad = gw.client(); RespClient good = gw.client()) {
       good.send("SET", "g", "1");

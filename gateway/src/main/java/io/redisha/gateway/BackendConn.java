@@ -105,7 +105,11 @@ final class BackendConn {
   void internal(String... args) {
     byte[][] a = new byte[args.length][];
     for (int i = 0; i < args.length; i++) a[i] = args[i].getBytes(StandardCharsets.UTF_8);
-    send(new Slot(null, a, Slot.Route.INTERNAL, false));
+    internal(a);
+  }
+
+  void internal(byte[][] args) {
+    send(new Slot(null, args, Slot.Route.INTERNAL, false));
   }
 
   void send(Slot slot) {

@@ -221,6 +221,10 @@ final class ClientConn {
       CommandSpec sub = gw.table.sub(spec, args[1]);
       if (sub != null) eff = sub;
     }
+    if (eff.name().equals("script|load")) {
+      // Replicas do not get scripts from the master; EVALSHA_RO there needs them too.
+      gw.toEveryReplica(args, db, proto);
+    }
     if (eff.has(CommandFlag.BLOCKING) || cmd.equals("wait")) {
       // It would stall a shared connection for every client behind it.
       submit(args, Slot.Route.DEDICATED, eff.isWrite());

@@ -240,6 +240,11 @@ public final class Gateway {
     return c;
   }
 
+  /** Sends a request to every usable replica, dropping the replies (SCRIPT LOAD). */
+  void toEveryReplica(byte[][] args, int db, int proto) {
+    for (Topology.Replica r : topology.replicas) replicaConn(r.addr, db, proto).internal(args);
+  }
+
   void waitForMaster(ClientConn c) {
     waiting.add(c);
   }
