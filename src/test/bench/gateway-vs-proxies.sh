@@ -99,8 +99,9 @@ nutcracker -c "$WORK/nutcracker.yml" -s "$(free_port)" -o "$WORK/nutcracker.log"
 PIDS+=($!)
 await_port "$P_TW" twemproxy
 
-# Warm the JIT before measuring.
-redis-benchmark -p "$P_GW" -t set,get -n "$N" -c 50 -P 16 -r 100000 -d 64 -q >/dev/null
+# Warm the gateway's JIT before measuring.
+redis-benchmark -p "$P_GW" -t set,get -n $((2 * N)) -c 50 -P 16 -r 100000 -d 64 -q >/dev/null
+redis-benchmark -p "$P_GW" -t set,get -n "$N" -c 50 -P 1 -r 100000 -d 64 -q >/dev/null
 
 RESULTS=$WORK/results.csv
 for round in $(seq 1 "$ROUNDS"); do

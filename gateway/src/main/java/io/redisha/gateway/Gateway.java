@@ -42,6 +42,9 @@ public final class Gateway {
   final CommandTable table = CommandTable.redis();
   final int maxPipeline;
   final int writeAckReplicas;
+  private final String readPolicy;
+  private final boolean readFromMasterOnly;
+  private final boolean readYourWrites;
   final long writeAckTimeoutMs;
   int databases = 16;
   String backendVersion = "7.0.15";
@@ -76,6 +79,9 @@ public final class Gateway {
     this.config = config;
     this.maxPipeline = config.settings.getInt("max-pipeline");
     this.writeAckReplicas = config.settings.getInt("write-ack-replicas");
+    this.readPolicy = config.readPolicy();
+    this.readFromMasterOnly = readPolicy.equals("master");
+    this.readYourWrites = config.settings.bool("read-your-writes");
     this.writeAckTimeoutMs = config.settings.getLong("write-ack-timeout-ms");
     log.setLevel(Log.parseLevel(config.settings.getString("loglevel")));
   }
@@ -204,10 +210,10 @@ public final class Gateway {
 
   /** Where a read goes for this client, by the read policy. */
   BackendConn readConn(ClientConn client) {
-    String policy = config.readPolicy();
+    String policy = readPolicy;
     List<Topology.Replica> usable = topology.replicas;
-    if (policy.equals("master") || usable.isEmpty()) return masterConn(client.db, client.proto);
-    boolean ryw = config.settings.bool("read-your-writes");
+    if (readFromMasterOnly || usable.isEmpty()) return masterConn(client.db, client.proto);
+    boolean ryw = readYourWrites;
     List<Topology.Replica> ok = new ArrayList<>(usable.size());
     long now = System.nanoTime();
     for (Topology.Replica r : usable) {
