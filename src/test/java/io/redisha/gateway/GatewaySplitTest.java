@@ -65,6 +65,41 @@ class GatewaySplitTest {
   }
 
   @Test
+  void everyReadPolicySendsReadsWhereItSays() throws Exception {
+    for (String policy : new String[] {"master", "replica", "prefer-replica", "round-robin", "least-latency"}) {
+      try (TestGateway g = TestGateway.start("--master", "127.0.0.1", Integer.toString(master.port), "--read-policy", policy);
+          RespClient m = master.client(); RespClient r = replica.client()) {
+        if (!policy.equals("master")) {
+          GatewayFailoverTest.awaitTrue(() -> !g.gw.topology.replicas.isEmpty(), 10_000, "no usable replica");
+        }
+        m.call("CONFIG", "RESETSTAT");
+        r.call("CONFIG", "RESETSTAT");
+        for (int i = 0; i < 10; i++) {
+          try (RespClient c = g.client()) {
+            c.call("STRLEN", "policy");
+          }
+        }
+        int onMaster = calls(m, "strlen");
+        int onReplica = calls(r, "strlen");
+        String where = policy + ": " + onMaster + " on the master, " + onReplica + " on the replica";
+        switch (policy) {
+          case "master" -> assertTrue(onMaster == 10 && onReplica == 0, where);
+          case "round-robin" -> assertTrue(onMaster == 5 && onReplica == 5, where);
+          default -> assertTrue(onMaster == 0 && onReplica == 10, where);
+        }
+      }
+    }
+  }
+
+  static int calls(RespClient c, String cmd) throws Exception {
+    String info = Reply.str(c.call("INFO", "commandstats"));
+    int at = info.indexOf("cmdstat_" + cmd + ":calls=");
+    if (at < 0) return 0;
+    int from = at + ("cmdstat_" + cmd + ":calls=").length();
+    return Integer.parseInt(info.substring(from, info.indexOf(',', from)));
+  }
+
+  @Test
   void scriptsLoadedThroughTheGatewayRunOnReplicas() throws Exception {
     try (RespClient c = gw.client()) {
       String sha = Reply.str(c.call("SCRIPT", "LOAD", "return 'ro:' .. (redis.call('GET', KEYS[1]) or 'nil')"));

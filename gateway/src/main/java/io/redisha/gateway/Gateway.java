@@ -230,7 +230,12 @@ public final class Gateway {
         pick = ok.get(i).addr;
       }
       case "replica" -> pick = ok.get(Math.floorMod(client.readIndex, ok.size())).addr;
-      default -> pick = ok.get(0).addr; // prefer-replica, least-latency (not measured yet)
+      case "least-latency" -> {
+        Topology.Replica best = ok.get(0);
+        for (Topology.Replica r : ok) if (r.rttNanos < best.rttNanos) best = r;
+        pick = best.addr;
+      }
+      default -> pick = ok.get(0).addr; // prefer-replica
     }
     return replicaConn(pick, client.db, client.proto);
   }

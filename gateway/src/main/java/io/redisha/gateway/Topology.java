@@ -27,7 +27,9 @@ import java.util.Objects;
  * failover-hold-ms.
  *
  * <p>Replicas get reads only while the master's INFO replication lists them online and,
- * with max-replica-lag-bytes, within that many bytes of the master's offset.
+ * with max-replica-lag-bytes, within that many bytes of the master's offset, and their
+ * own INFO replication says their link to the master is up (which also keeps a
+ * returning old master away from reads until it has synced).
  *
  * <p>Everything here runs on the gateway's single event loop.
  */
@@ -49,6 +51,8 @@ final class Topology {
     /** Every write acknowledged before this instant (System.nanoTime()) is on the replica. */
     long coveredUntilNanos = Long.MIN_VALUE;
     long lagBytes;
+    /** Smoothed round trip of the topology's probe, for least-latency (ns; 0 = not measured). */
+    long rttNanos;
 
     Replica(HostPort addr) {
       this.addr = addr;
@@ -70,6 +74,9 @@ final class Topology {
 
   private final Map<HostPort, RespLink> sentinelLinks = new HashMap<>();
   private final Map<HostPort, RespLink> sentinelSubs = new HashMap<>();
+  private final Map<HostPort, RespLink> replicaLinks = new HashMap<>();
+  /** Every replica seen, so that its measurements outlive a check in which it was not usable. */
+  private final Map<HostPort, Replica> known = new HashMap<>();
   private RespLink masterLink;
   private HostPort masterLinkAddr;
   private boolean checking;
@@ -138,6 +145,7 @@ final class Topology {
         master = confirmed;
         generation++;
         replicas.clear();
+        known.clear();
         offsetSamples.clear();
         gateway.onMasterChanged();
       }
@@ -243,14 +251,49 @@ final class Topology {
   private Future<Void> refreshReplicas(HostPort m) {
     if (masterLink == null || !m.equals(masterLinkAddr)) return Future.succeededFuture();
     long sent = System.nanoTime();
-    return masterLink.call("INFO", "replication").<Void>map(r -> {
-      if (r.isError()) return null;
-      parseReplication(r.asString(), sent);
-      return null;
+    return masterLink.call("INFO", "replication").compose(r -> {
+      if (r.isError()) return Future.<Void>succeededFuture();
+      return probe(parseReplication(r.asString(), sent));
     }).recover(e -> Future.succeededFuture());
   }
 
-  private void parseReplication(String info, long sentNanos) {
+  /**
+   * Asks each candidate replica itself (INFO replication): it gets reads only if it says
+   * its link to the master is up. The round trip feeds the least-latency policy.
+   */
+  private Future<Void> probe(List<Replica> candidates) {
+    List<Future<Boolean>> answers = new ArrayList<>();
+    for (Replica r : candidates) {
+      long t0 = System.nanoTime();
+      answers.add(replicaLink(r.addr).compose(l -> l.call("INFO", "replication")).map(v -> {
+        long rtt = System.nanoTime() - t0;
+        r.rttNanos = r.rttNanos == 0 ? rtt : (r.rttNanos * 3 + rtt) / 4;
+        return !v.isError() && v.asString().contains("master_link_status:up");
+      }).otherwise(e -> false));
+    }
+    return Future.join(answers).transform(ar -> {
+      List<Replica> next = new ArrayList<>();
+      for (int i = 0; i < candidates.size(); i++) {
+        if (Boolean.TRUE.equals(answers.get(i).result())) next.add(candidates.get(i));
+      }
+      boolean changed = next.size() != replicas.size();
+      for (int i = 0; !changed && i < next.size(); i++) changed = !Objects.equals(next.get(i).addr, replicas.get(i).addr);
+      replicas.clear();
+      replicas.addAll(next);
+      if (changed) log.notice("Replicas serving reads: " + next.stream().map(x -> x.addr.toString()).toList());
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  private Future<RespLink> replicaLink(HostPort addr) {
+    RespLink l = replicaLinks.get(addr);
+    if (l != null && !l.closed()) return Future.succeededFuture(l);
+    replicaLinks.remove(addr);
+    return RespLink.open(gateway.vertx, netClient, addr, config.backendPass(), linkTimeout())
+        .onSuccess(x -> replicaLinks.put(addr, x));
+  }
+
+  private List<Replica> parseReplication(String info, long sentNanos) {
     long masterOffset = 0;
     List<String[]> found = new ArrayList<>();
     for (String line : info.split("\r\n")) {
@@ -274,7 +317,7 @@ final class Topology {
       long offset = f[3] == null ? 0 : Long.parseLong(f[3]);
       long lag = Math.max(0, masterOffset - offset);
       if (maxLag > 0 && lag > maxLag) continue;
-      Replica r = replicas.stream().filter(x -> x.addr.equals(addr)).findFirst().orElseGet(() -> new Replica(addr));
+      Replica r = known.computeIfAbsent(addr, Replica::new);
       r.lagBytes = lag;
       // Writes acknowledged before a sample was asked for have offsets up to that sample's
       // master offset; once the replica's acknowledged offset passes it, they are all there.
@@ -283,16 +326,13 @@ final class Topology {
       }
       next.add(r);
     }
-    boolean changed = next.size() != replicas.size();
-    for (int i = 0; !changed && i < next.size(); i++) changed = !Objects.equals(next.get(i).addr, replicas.get(i).addr);
-    replicas.clear();
-    replicas.addAll(next);
-    if (changed) log.notice("Replicas serving reads: " + next.stream().map(x -> x.addr.toString()).toList());
+    return next;
   }
 
   void close() {
     for (RespLink l : sentinelLinks.values()) if (l != null) l.close();
     for (RespLink l : sentinelSubs.values()) if (l != null) l.close();
+    for (RespLink l : replicaLinks.values()) l.close();
     masterLinkDrop();
   }
 }

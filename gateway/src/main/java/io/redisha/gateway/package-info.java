@@ -24,8 +24,9 @@
  *       Read-only commands go by {@code read-policy}: {@code master} (default: no split),
  *       {@code replica} (each client sticks to one replica, the master when none is
  *       usable), {@code prefer-replica} (the first usable replica), {@code round-robin}
- *       (clients spread over the replicas and the master). {@code least-latency} is
- *       accepted and currently behaves as prefer-replica; weights are not implemented.</li>
+ *       (clients spread over the replicas and the master), {@code least-latency} (the
+ *       replica with the lowest smoothed round trip of the topology's probes). Per-replica
+ *       weights are not implemented.</li>
  *   <li><b>Databases.</b> SELECT is answered by the gateway (range checked against 16
  *       databases) and selects which shared connection carries the client's commands:
  *       there is one shared connection per node, db and protocol, each opened with
@@ -62,7 +63,8 @@
  *       failover. Error replies pass through unchanged. Writes inside MULTI/EXEC and
  *       other dedicated connections are not covered yet.</li>
  *   <li><b>Lag.</b> A replica gets reads only while the master's INFO replication lists it
- *       online and, with {@code max-replica-lag-bytes}, no further behind than that.</li>
+ *       online and, with {@code max-replica-lag-bytes}, no further behind than that, and
+ *       its own INFO replication says its master link is up.</li>
  * </ul>
  */
 package io.redisha.gateway;
