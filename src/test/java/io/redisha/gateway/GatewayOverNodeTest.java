@@ -9,7 +9,7 @@ class GatewayOverNodeTest extends GatewayProxyScenarios {
 
   @BeforeAll
   static void start() throws Exception {
-    TestNode node = TestNode.start();
+    TestNode node = TestNode.start("--databases", "20");
     backend = node;
     backendPort = node.port();
     gw = TestGateway.start("--master", "127.0.0.1", Integer.toString(backendPort));

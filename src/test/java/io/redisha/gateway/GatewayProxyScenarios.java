@@ -58,6 +58,10 @@ abstract class GatewayProxyScenarios {
       assertEquals("(nil$)", b.call("GET", "dbk").toString());
       assertEquals("\"three\"", a.call("GET", "dbk").toString());
       assertEquals("-ERR DB index is out of range", a.call("SELECT", "99").toString());
+      // The backend has 20 databases (not Redis's default 16): the gateway asked it.
+      assertEquals("+OK", a.call("SELECT", "19").toString());
+      assertEquals("-ERR DB index is out of range", a.call("SELECT", "20").toString());
+      assertEquals("+OK", a.call("SELECT", "3").toString());
       assertEquals("-ERR value is not an integer or out of range", a.call("SELECT", "x").toString());
     }
     try (RespClient direct = new RespClient(backendPort)) {

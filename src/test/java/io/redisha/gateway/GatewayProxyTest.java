@@ -9,7 +9,7 @@ class GatewayProxyTest extends GatewayProxyScenarios {
 
   @BeforeAll
   static void start() throws Exception {
-    RealRedis redis = RealRedis.start();
+    RealRedis redis = RealRedis.start(new String[] {"--databases", "20"});
     backend = redis;
     backendPort = redis.port;
     gw = TestGateway.start("--master", "127.0.0.1", Integer.toString(backendPort));

@@ -224,9 +224,26 @@ final class Topology {
   /** ROLE must say master, else the node gets no writes. */
   private Future<HostPort> confirmMaster(HostPort c, long limitMs) {
     return masterLink(c, limitMs).compose(l -> l.call("ROLE")).compose(r -> {
-      if (r.isAggregate() && r.size() > 0 && r.get(0).is("master")) return Future.succeededFuture(c);
+      if (r.isAggregate() && r.size() > 0 && r.get(0).is("master")) {
+        if (!c.equals(master)) learnDatabases(c);
+        return Future.succeededFuture(c);
+      }
       masterLinkDrop();
       return Future.failedFuture(c + " does not report itself master (ROLE: " + (r.isAggregate() && r.size() > 0 ? r.get(0) : r) + ")");
+    });
+  }
+
+  /** SELECT is answered by the gateway, so it needs the master's database count. */
+  private void learnDatabases(HostPort c) {
+    if (masterLink == null) return;
+    masterLink.call("CONFIG", "GET", "databases").onSuccess(v -> {
+      if (v.isAggregate() && v.size() >= 2) {
+        try {
+          gateway.databases = (int) v.get(1).asLong();
+        } catch (RuntimeException e) {
+          log.warning("Unexpected CONFIG GET databases reply from " + c + ": " + v);
+        }
+      }
     });
   }
 

@@ -27,8 +27,8 @@
  *       (clients spread over the replicas and the master), {@code least-latency} (the
  *       replica with the lowest smoothed round trip of the topology's probes). Per-replica
  *       weights are not implemented.</li>
- *   <li><b>Databases.</b> SELECT is answered by the gateway (range checked against 16
- *       databases) and selects which shared connection carries the client's commands:
+ *   <li><b>Databases.</b> SELECT is answered by the gateway (range checked against the
+ *       master's {@code databases}, read with CONFIG GET when it is confirmed) and selects which shared connection carries the client's commands:
  *       there is one shared connection per node, db and protocol, each opened with
  *       SELECT (and HELLO 3) once. No SELECT is ever sent per command.</li>
  *   <li><b>Sessions.</b> MULTI/EXEC/DISCARD and WATCH run on a connection dedicated to
