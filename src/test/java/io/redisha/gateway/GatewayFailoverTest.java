@@ -21,18 +21,35 @@ class GatewayFailoverTest {
 
   @Test
   void writesSucceedAgainAfterTheMasterIsKilled() throws Exception {
+    failover(0);
+  }
+
+  /** With write-ack-replicas 1, no acknowledged write may be lost to the kill. */
+  @Test
+  void noAcknowledgedWriteLostWithWriteAckReplicas() throws Exception {
+    assertEquals(0, failover(1));
+  }
+
+  /** Runs the story; returns how many acknowledged writes the new master lacks. */
+  private int failover(int writeAck) throws Exception {
     List<AutoCloseable> all = new ArrayList<>();
     try {
       RealRedis master = RealRedis.start(new String[0]);
       all.add(master);
-      RealRedis replica = RealRedis.start(new String[0]);
-      all.add(replica);
-      try (RespClient r = replica.client()) {
-        r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port));
-        awaitTrue(() -> Reply.str(r.call("INFO", "replication")).contains("master_link_status:up"), 10_000,
-            "the replica never linked to the master");
+      // Two replicas, so that the promoted one still has a replica for write-ack-replicas 1.
+      List<RealRedis> replicas = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        RealRedis replica = RealRedis.start(new String[0]);
+        all.add(replica);
+        replicas.add(replica);
+        try (RespClient r = replica.client()) {
+          r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port));
+          awaitTrue(() -> Reply.str(r.call("INFO", "replication")).contains("master_link_status:up"), 10_000,
+              "the replica never linked to the master");
+        }
       }
-      List<String> gwArgs = new ArrayList<>(List.of("--master-name", "mymaster", "--failover-hold-ms", "15000"));
+      List<String> gwArgs = new ArrayList<>(List.of("--master-name", "mymaster", "--failover-hold-ms", "15000",
+          "--write-ack-replicas", Integer.toString(writeAck)));
       List<RealSentinel> sentinels = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         RealSentinel s = RealSentinel.start("mymaster", master.port, 2, 500);
@@ -59,16 +76,19 @@ class GatewayFailoverTest {
       AtomicLong killAt = new AtomicLong(Long.MAX_VALUE);
       AtomicLong firstOkAfterKill = new AtomicLong();
       List<String> errorTexts = new ArrayList<>();
+      List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
       Thread writer = new Thread(() -> {
         try (RespClient c = gw.client()) {
           c.setTimeout(30_000);
           for (long i = 0; !Thread.currentThread().isInterrupted(); i++) {
-            Reply rep = c.call("SET", "k" + (i % 1000), Long.toString(i));
+            long issued = System.nanoTime();
+            Reply rep = c.call("SET", "k" + i, Long.toString(i));
             if (rep instanceof Reply.Simple) {
+              acked.add("k" + i);
               ok.incrementAndGet();
               long now = System.nanoTime();
               lastOkNanos.set(now);
-              if (now > killAt.get()) firstOkAfterKill.compareAndSet(0, now);
+              if (issued > killAt.get()) firstOkAfterKill.compareAndSet(0, now);
             } else {
               errors.incrementAndGet();
               synchronized (errorTexts) {
@@ -87,24 +107,29 @@ class GatewayFailoverTest {
       killAt.set(killNanos);
       master.process().destroyForcibly();
       long sentinelSwitchNanos = 0;
+      RealRedis promoted = null;
       long deadline = System.currentTimeMillis() + 30_000;
       try (RespClient s = sentinels.get(0).client()) {
         while (System.currentTimeMillis() < deadline) {
           Reply a = s.call("SENTINEL", "get-master-addr-by-name", "mymaster");
-          if (a.toString().contains("\"" + replica.port + "\"")) {
-            sentinelSwitchNanos = System.nanoTime();
-            break;
+          for (RealRedis r : replicas) {
+            if (a.toString().contains("\"" + r.port + "\"")) {
+              sentinelSwitchNanos = System.nanoTime();
+              promoted = r;
+            }
           }
+          if (promoted != null) break;
           Thread.sleep(10);
         }
       }
       assertTrue(sentinelSwitchNanos > 0, "the sentinels never promoted the replica");
       long okAtSwitch = ok.get();
-      awaitTrue(() -> ok.get() > okAtSwitch + 100 && lastOkNanos.get() > killNanos, 15_000,
+      awaitTrue(() -> ok.get() > okAtSwitch + 100 && firstOkAfterKill.get() > 0, 20_000,
           "writes did not succeed through the gateway after the failover");
       long firstOkAfter = firstOkAfterKill.get();
       writer.interrupt();
       writer.join(5_000);
+      RealRedis replica = promoted;
       assertEquals(new GatewayConfig.HostPort("127.0.0.1", replica.port), gw.gw.topology.master);
       try (RespClient r = replica.client()) {
         assertTrue(Reply.str(r.call("INFO", "replication")).contains("role:master"));
@@ -115,12 +140,22 @@ class GatewayFailoverTest {
             "the subscriber was not re-subscribed on the new master");
       }
       assertEquals("*[\"message\", \"events\", \"after\"]", subscriber.read().toString());
-      System.out.printf("failover: sentinel answered with the new master %d ms after the kill; "
+      int lost = 0;
+      try (RespClient n = replica.client()) {
+        List<String> snapshot;
+        synchronized (acked) {
+          snapshot = new ArrayList<>(acked);
+        }
+        for (String k : snapshot) n.send("EXISTS", k);
+        for (String k : snapshot) if (!n.read().toString().equals(":1")) lost++;
+      }
+      System.out.printf("failover (write-ack-replicas " + writeAck + "): " + lost + " acknowledged writes lost; sentinel answered with the new master %d ms after the kill; "
               + "writes through the gateway succeeded by %d ms after the kill (%d ms after the sentinel); "
               + "%d writes ok, %d errors %s%n",
           (sentinelSwitchNanos - killNanos) / 1_000_000, (firstOkAfter - killNanos) / 1_000_000,
           (firstOkAfter - sentinelSwitchNanos) / 1_000_000, ok.get(), errors.get(), errorTexts);
       assertTrue(errors.get() <= 1, "more than the one write in flight at the kill failed: " + errorTexts);
+      return lost;
     } finally {
       for (int i = all.size() - 1; i >= 0; i--) {
         try {
