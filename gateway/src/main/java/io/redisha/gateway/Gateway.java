@@ -311,10 +311,10 @@ public final class Gateway {
     long now = System.nanoTime();
     long hold = config.settings.getLong("failover-hold-ms");
     if (!waiting.isEmpty()) {
-      for (Iterator<ClientConn> it = waiting.iterator(); it.hasNext(); ) {
-        ClientConn c = it.next();
+      // A copy: failing a held command can close its client or make it wait again.
+      for (ClientConn c : new ArrayList<>(waiting)) {
         if (!c.waiting()) {
-          it.remove();
+          waiting.remove(c);
           continue;
         }
         c.expireHeld(now, hold);
