@@ -16,14 +16,26 @@ import java.io.IOException;
 final class ServerPair implements AutoCloseable {
 
   static final boolean CONTROL = Boolean.getBoolean("interop.control");
+  /** With {@code -Dinterop.gateway=true} "ours" is the gateway in front of another real redis-server. */
+  static final boolean GATEWAY = Boolean.getBoolean("interop.gateway");
 
   private final TestNode node;
   private final RealRedis control;
   private final RealRedis real;
+  private io.redisha.gateway.Gateway gateway;
 
   ServerPair(String... options) throws Exception {
     real = RealRedis.start(options);
-    if (CONTROL) {
+    if (GATEWAY) {
+      control = RealRedis.start(options);
+      node = null;
+      java.util.List<String> g = new java.util.ArrayList<>(java.util.List.of("--port", "0", "--bind", "127.0.0.1",
+          "--loglevel", "warning", "--master", "127.0.0.1", Integer.toString(control.port)));
+      for (int i = 0; i + 1 < options.length; i++) {
+        if (options[i].equals("--requirepass")) g.addAll(java.util.List.of("--requirepass", options[i + 1], "--backend-auth-pass", options[i + 1]));
+      }
+      gateway = io.redisha.gateway.Gateway.startAndAwaitMaster(g.toArray(String[]::new));
+    } else if (CONTROL) {
       control = RealRedis.start(options);
       node = null;
     } else {
@@ -33,7 +45,7 @@ final class ServerPair implements AutoCloseable {
   }
 
   int ours() {
-    return node != null ? node.port() : control.port;
+    return gateway != null ? gateway.port() : node != null ? node.port() : control.port;
   }
 
   int theirs() {
@@ -49,6 +61,7 @@ final class ServerPair implements AutoCloseable {
     try {
       real.close();
     } finally {
+      if (gateway != null) gateway.stop().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       if (node != null) node.close();
       if (control != null) control.close();
     }

@@ -29,10 +29,7 @@ public final class Main {
       case "node" -> System.exit(runNode(rest));
       case "up" -> System.exit(Up.run(rest));
       case "sentinel" -> System.exit(io.redisha.sentinel.SentinelMain.run(rest));
-      case "gateway" -> {
-        System.err.println("'" + args[0] + "' is not implemented yet in this build; see the README's status section.");
-        System.exit(2);
-      }
+      case "gateway" -> System.exit(io.redisha.gateway.GatewayMain.run(rest));
       default -> {
         System.err.println("Unknown subcommand '" + args[0] + "'.");
         usage(System.err);
@@ -47,7 +44,7 @@ public final class Main {
     out.println("  node [/path/redis.conf] [--directive value ...]   a Redis-compatible server");
     out.println("  up [--port 6379]                                   the whole topology, embedded, in one process");
     out.println("  sentinel /path/sentinel.conf [--port 26379 ...]    a Redis Sentinel");
-    out.println("  gateway [/path/gateway.conf] [--port 6380 ...]     (not yet implemented)");
+    out.println("  gateway [/path/gateway.conf] [--port 6380 ...]     the RESP gateway in front of a master and replicas");
   }
 
   /** Loads a node's configuration like redis-server: a file, then --options. */

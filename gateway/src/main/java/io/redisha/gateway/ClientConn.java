@@ -1,0 +1,819 @@
+package io.redisha.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.redisha.command.CommandFlag;
+import io.redisha.command.CommandSpec;
+import io.redisha.command.CommandTable;
+import io.redisha.resp.ReplyWriter;
+import io.redisha.resp.RequestParser;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One application connection.
+ *
+ * <p>Each request becomes a {@link Slot} in {@link #replies}, in request order; replies
+ * leave in that order whatever backend answered first. A client's requests go to one
+ * backend connection at a time: before its next request may go to a different
+ * connection, every reply owed by the current one must have arrived (the "barrier").
+ * That keeps a client's own commands in the order it sent them (a GET after a SET on
+ * another connection would otherwise overtake it) at the price of splitting a pipeline
+ * that mixes reads and writes into runs.
+ *
+ * <p>Session state lives here and is applied per connection used: SELECT picks the
+ * shared connection opened in that db (one shared connection per master or replica,
+ * db and protocol), HELLO picks the protocol, AUTH and CLIENT SETNAME/GETNAME are the
+ * gateway's own. MULTI and WATCH pin the client to a dedicated master connection until
+ * EXEC, DISCARD or UNWATCH; blocking commands use that dedicated connection too; after
+ * SUBSCRIBE the dedicated connection becomes a two-way tunnel for good.
+ */
+final class ClientConn {
+
+  private static final Set<String> REFUSED = Set.of("monitor", "sync", "psync", "replicaof", "slaveof", "failover",
+      "shutdown", "replconf", "cluster", "asking", "readonly", "readwrite", "sentinel", "debug", "module", "migrate");
+
+  final Gateway gw;
+  final NetSocket socket;
+  final long id;
+  private final RequestParser parser;
+  private final ReplyWriter local = new ReplyWriter();
+
+  int proto = 2;
+  int db;
+  private byte[] name;
+  private boolean authed;
+  private boolean inMulti;
+  private boolean watching;
+  /** Gives each client its own replica under the sticky read policies. */
+  final int readIndex;
+  /** When this client's latest write was acknowledged (System.nanoTime()), for read-your-writes. */
+  long lastWriteAckNanos = Long.MIN_VALUE;
+
+  final ArrayDeque<Slot> replies = new ArrayDeque<>();
+  private final ArrayDeque<Slot> held = new ArrayDeque<>();
+  private BackendConn active;
+  private int activeInflight;
+  private BackendConn dedicated;
+  private BackendConn tunnel;
+
+  /** Replies ready in this pass, copied straight into the buffer the socket will get. */
+  private ByteBuf out;
+  boolean dirty;
+  private boolean closed;
+  private boolean closing;
+  private boolean inputPaused;
+
+  ClientConn(Gateway gw, NetSocket socket, long id, int readIndex) {
+    this.gw = gw;
+    this.socket = socket;
+    this.id = id;
+    this.readIndex = readIndex;
+    this.authed = gw.config.requirepass().isEmpty();
+    this.parser = new RequestParser(new RequestParser.Sink() {
+      @Override
+      public void onCommand(byte[][] args) {
+        ClientConn.this.onCommand(args);
+      }
+
+      @Override
+      public void onProtocolError(String message) {
+        local.setProtocol(proto);
+        local.error(("ERR " + message).getBytes(StandardCharsets.ISO_8859_1));
+        appendLocal();
+        closeAfterFlush();
+      }
+    });
+    parser.setAuthRequired(!authed);
+    socket.handler(parser::feed);
+    socket.closeHandler(v -> closed());
+    socket.exceptionHandler(e -> socket.close());
+    socket.drainHandler(v -> resumeInput());
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  private void onCommand(byte[][] args) {
+    if (closing) return;
+    CommandSpec spec = gw.table.get(args[0]);
+    String cmd = spec == null ? null : spec.name();
+    if (tunnel != null) {
+      if ("quit".equals(cmd)) {
+        localReply(w -> w.ok());
+        closeAfterFlush();
+      } else {
+        trackSubscriptions(cmd, args);
+        tunnel.sendRaw(args);
+      }
+      return;
+    }
+    if (!authed && !"auth".equals(cmd) && !"hello".equals(cmd) && !"quit".equals(cmd)) {
+      localReply(w -> w.error("NOAUTH Authentication required."));
+      return;
+    }
+    if (cmd != null && !spec.arityAccepts(args.length) && isLocal(cmd)) {
+      localReply(w -> w.error("ERR wrong number of arguments for '" + lower(args[0]) + "' command"));
+      return;
+    }
+    if (cmd != null && REFUSED.contains(cmd)) {
+      localReply(w -> w.error(Errors.unsupported(lower(args[0]).toUpperCase())));
+      return;
+    }
+    boolean pinned = inMulti || watching;
+    if (cmd != null) {
+      switch (cmd) {
+        case "auth" -> {
+          auth(args);
+          return;
+        }
+        case "hello" -> {
+          hello(args);
+          return;
+        }
+        case "quit" -> {
+          localReply(w -> w.ok());
+          closeAfterFlush();
+          return;
+        }
+        case "reset" -> {
+          reset();
+          localReply(w -> w.simple("RESET"));
+          return;
+        }
+        case "ping", "echo" -> {
+          if (!pinned) {
+            if (cmd.equals("echo")) localReply(w -> w.bulk(args[1]));
+            else if (args.length == 1) localReply(w -> w.simple("PONG"));
+            else localReply(w -> w.bulk(args[1]));
+            return;
+          }
+        }
+        case "select" -> {
+          if (!pinned) {
+            select(args[1]);
+            return;
+          }
+          Integer n = parseDb(args[1]);
+          if (n != null) db = n;
+        }
+        case "client" -> {
+          if (args.length >= 2 && clientLocal(args)) return;
+        }
+        case "multi" -> {
+          if (!inMulti) {
+            inMulti = true;
+            submit(args, Slot.Route.DEDICATED, false);
+            return;
+          }
+        }
+        case "watch" -> {
+          if (!inMulti) watching = true;
+          submit(args, Slot.Route.DEDICATED, false);
+          return;
+        }
+        case "exec", "discard" -> {
+          if (pinned) {
+            inMulti = false;
+            watching = false;
+            submit(args, Slot.Route.DEDICATED, true);
+            return;
+          }
+        }
+        case "unwatch" -> {
+          if (pinned && !inMulti) {
+            watching = false;
+            submit(args, Slot.Route.DEDICATED, false);
+            return;
+          }
+        }
+        case "info" -> {
+          if (!pinned) {
+            info(args);
+            return;
+          }
+        }
+        case "subscribe", "psubscribe", "ssubscribe" -> {
+          if (!pinned) {
+            subscribe(args);
+            return;
+          }
+        }
+        default -> {
+          // routed below
+        }
+      }
+    }
+    if (pinned) {
+      submit(args, Slot.Route.DEDICATED, spec == null || spec.isWrite());
+      return;
+    }
+    if (spec == null) {
+      submit(args, Slot.Route.MASTER, true); // the master answers "unknown command"
+      return;
+    }
+    CommandSpec eff = spec;
+    if (spec.isContainer() && args.length > 1) {
+      CommandSpec sub = gw.table.sub(spec, args[1]);
+      if (sub != null) eff = sub;
+    }
+    if (eff.name().equals("script|load")) {
+      // Replicas do not get scripts from the master; EVALSHA_RO there needs them too.
+      gw.toEveryReplica(args, db, proto);
+    }
+    if (eff.has(CommandFlag.BLOCKING) || cmd.equals("wait")) {
+      // It would stall a shared connection for every client behind it.
+      submit(args, Slot.Route.DEDICATED, eff.isWrite());
+    } else if (eff.isWrite()) {
+      submit(args, Slot.Route.MASTER, true);
+    } else if (eff.has(CommandFlag.READONLY) && !eff.has(CommandFlag.ADMIN)) {
+      submit(args, Slot.Route.READ, false);
+    } else {
+      // Neither a write nor a plain read (CONFIG, PUBLISH, SCRIPT, CLIENT KILL ...): the
+      // master, and never replayed after a lost connection.
+      submit(args, Slot.Route.MASTER, true);
+    }
+  }
+
+  private static boolean isLocal(String cmd) {
+    return switch (cmd) {
+      case "auth", "hello", "quit", "reset", "ping", "echo", "select" -> true;
+      default -> false;
+    };
+  }
+
+  private Slot submit(byte[][] args, Slot.Route route, boolean write) {
+    Slot s = new Slot(this, args, route, write);
+    replies.add(s);
+    if (!held.isEmpty() || !tryRoute(s)) {
+      held.add(s);
+      pauseInput();
+    }
+    if (replies.size() >= gw.maxPipeline) pauseInput();
+    return s;
+  }
+
+  /** Sends the slot to its backend connection, or returns false if it must wait. */
+  private boolean tryRoute(Slot s) {
+    BackendConn target = switch (s.route) {
+      case MASTER -> gw.masterConn(db, proto);
+      case READ -> gw.readConn(this);
+      case DEDICATED -> dedicatedConn();
+      default -> throw new IllegalStateException(s.route.name());
+    };
+    if (target == null) {
+      if (s.heldSinceNanos == 0) s.heldSinceNanos = System.nanoTime();
+      gw.waitForMaster(this);
+      return false;
+    }
+    if (active != target && activeInflight > 0) return false;
+    if (active != target) {
+      active = target;
+      activeInflight = 0;
+    }
+    s.heldSinceNanos = 0;
+    activeInflight++;
+    target.send(s);
+    return true;
+  }
+
+  /** Routes what was held, in order, and takes input again when nothing is left. */
+  void processHeld() {
+    while (!held.isEmpty() && !closed) {
+      if (!tryRoute(held.peek())) return;
+      held.poll();
+    }
+    resumeInput();
+  }
+
+  /** The head of the held requests has waited for a master too long. */
+  void expireHeld(long now, long holdMs) {
+    if (resubscribeSinceNanos != 0) {
+      if (now - resubscribeSinceNanos > holdMs * 1_000_000L) {
+        gw.log.warning("Client " + id + " closed: no master to re-subscribe on within " + holdMs + " ms");
+        socket.close();
+      }
+      return;
+    }
+    Slot s = held.peek();
+    if (s == null || s.heldSinceNanos == 0 || now - s.heldSinceNanos < holdMs * 1_000_000L) return;
+    held.poll();
+    failSlot(s, null, Errors.noMaster((now - s.heldSinceNanos) / 1_000_000L));
+    processHeld();
+  }
+
+  boolean waiting() {
+    return resubscribeSinceNanos != 0 || !held.isEmpty() && held.peek().heldSinceNanos != 0;
+  }
+
+  private BackendConn dedicatedConn() {
+    if (dedicated != null && !dedicated.closed && dedicated.generation == gw.topology.generation) {
+      if (dedicated.db != db) {
+        dedicated.internal("SELECT", Integer.toString(db));
+        dedicated.db = db;
+      }
+      return dedicated;
+    }
+    if (gw.topology.master == null) return null;
+    dedicated = new BackendConn(gw, gw.topology.master, gw.topology.generation, true, db, proto);
+    dedicated.owner = this;
+    gw.dedicatedOpened++;
+    return dedicated;
+  }
+
+  boolean resp3Changed(BackendConn c) {
+    return c.dedicated && c.proto != proto;
+  }
+
+  private void subscribe(byte[][] args) {
+    // Replies ahead must all be out first: from now on the backend's bytes are passed
+    // straight through. Hold the request until then.
+    Slot barrier = new Slot(this, args, Slot.Route.DEDICATED, false);
+    if (!replies.isEmpty() || !held.isEmpty() || (active != null && activeInflight > 0)) {
+      // Simplest correct order: wait for everything owed, then tunnel.
+      pendingSubscribe = args;
+      pauseInput();
+      return;
+    }
+    BackendConn c = dedicatedConn();
+    if (c == null) {
+      localReply(w -> w.error(Errors.noBackend("no master to subscribe on")));
+      return;
+    }
+    tunnel = c;
+    c.tunnel = this;
+    active = c;
+    trackSubscriptions(lower(args[0]), args);
+    c.sendRaw(barrier.args);
+  }
+
+  // ---------------------------------------------------------------- subscriptions across failovers
+
+  // What the client is subscribed to, kept so that a new backend connection can be
+  // subscribed the same way after a failover. ISO-8859-1 strings are byte-exact.
+  private final Set<String> channels = new java.util.LinkedHashSet<>();
+  private final Set<String> patterns = new java.util.LinkedHashSet<>();
+  private final Set<String> shardChannels = new java.util.LinkedHashSet<>();
+  /** Since when the subscriptions wait for a master to be re-made on (System.nanoTime()), or 0. */
+  long resubscribeSinceNanos;
+
+  private void trackSubscriptions(String cmd, byte[][] args) {
+    if (cmd == null) return;
+    Set<String> set = switch (cmd) {
+      case "subscribe", "unsubscribe" -> channels;
+      case "psubscribe", "punsubscribe" -> patterns;
+      case "ssubscribe", "sunsubscribe" -> shardChannels;
+      default -> null;
+    };
+    if (set == null) return;
+    if (cmd.endsWith("unsubscribe") && args.length == 1) {
+      set.clear();
+      return;
+    }
+    for (int i = 1; i < args.length; i++) {
+      String ch = new String(args[i], StandardCharsets.ISO_8859_1);
+      if (cmd.endsWith("unsubscribe")) set.remove(ch);
+      else set.add(ch);
+    }
+  }
+
+  /**
+   * The tunnel's connection is gone (the master failed or moved): subscribe a new
+   * connection to the (new) master the same way, swallowing its confirmations, so
+   * the client notices nothing but the messages published meanwhile, which are lost.
+   */
+  void tunnelLost(BackendConn c) {
+    if (c != tunnel || closing || closed) return;
+    tunnel = null;
+    dedicated = null;
+    active = null;
+    activeInflight = 0;
+    // Not at once: the topology may not know yet that this master is gone.
+    gw.vertx.setTimer(50, t -> resubscribe());
+  }
+
+  void resubscribe() {
+    if (closing || closed) return;
+    if (gw.topology.master == null) {
+      if (resubscribeSinceNanos == 0) resubscribeSinceNanos = System.nanoTime();
+      gw.waitForMaster(this);
+      return;
+    }
+    resubscribeSinceNanos = 0;
+    BackendConn n = new BackendConn(gw, gw.topology.master, gw.topology.generation, true, db, proto);
+    n.owner = this;
+    n.tunnel = this;
+    dedicated = n;
+    tunnel = n;
+    active = n;
+    resub(n, "SUBSCRIBE", channels);
+    resub(n, "PSUBSCRIBE", patterns);
+    resub(n, "SSUBSCRIBE", shardChannels);
+    if (inputPaused) n.pause();
+    gw.log.verbose("Client " + id + " re-subscribed on " + n.addr);
+  }
+
+  private static void resub(BackendConn n, String cmd, Set<String> names) {
+    if (names.isEmpty()) return;
+    byte[][] a = new byte[names.size() + 1][];
+    a[0] = cmd.getBytes(StandardCharsets.US_ASCII);
+    int i = 1;
+    for (String s : names) a[i++] = s.getBytes(StandardCharsets.ISO_8859_1);
+    n.swallowConfirmations += names.size();
+    n.sendRaw(a);
+  }
+
+  private byte[][] pendingSubscribe;
+
+  // ---------------------------------------------------------------- replies
+
+  /** A backend answered s. */
+  void complete(Slot s, BackendConn from, byte[] a, int off, int len) {
+    if (from == active) activeInflight--;
+    if (s.write && from.generation >= 0) lastWriteAckNanos = System.nanoTime();
+    s.args = null;
+    if (closed) return;
+    if (s.addGatewayInfo) {
+      byte[] b = withGatewayInfo(a, off, len);
+      complete0(s, b);
+      afterReply();
+      return;
+    }
+    if (replies.peek() == s) {
+      replies.poll();
+      append(a, off, len);
+      drainDone();
+    } else {
+      s.reply = Arrays.copyOfRange(a, off, off + len);
+      s.done = true;
+    }
+    afterReply();
+  }
+
+  void failSlot(Slot s, BackendConn from, String error) {
+    if (from != null && from == active) activeInflight--;
+    local.setProtocol(proto);
+    local.error(error);
+    byte[] bytes = local.take().getBytes();
+    complete0(s, bytes);
+    afterReply();
+  }
+
+  private void complete0(Slot s, byte[] bytes) {
+    s.args = null;
+    if (closed) return;
+    s.reply = bytes;
+    s.done = true;
+    drainDone();
+  }
+
+  private void afterReply() {
+    if (activeInflight == 0 && !held.isEmpty()) processHeld();
+    else if (activeInflight == 0 && pendingSubscribe != null && replies.isEmpty()) {
+      byte[][] a = pendingSubscribe;
+      pendingSubscribe = null;
+      subscribe(a);
+      resumeInput();
+    } else if (inputPaused && replies.size() < gw.maxPipeline / 2) {
+      resumeInput();
+    }
+  }
+
+  /** Requests on a lost connection that are safe to send again, in their order. */
+  void requeue(BackendConn from, List<Slot> slots) {
+    if (from == active) {
+      active = null;
+      activeInflight = 0;
+    }
+    for (int i = slots.size() - 1; i >= 0; i--) held.addFirst(slots.get(i));
+    pauseInput();
+    if (from.generation >= 0 && from.generation == gw.topology.generation) {
+      // The master connection failed: wait for the topology's verdict (the check it
+      // triggered re-confirms this master or names another) instead of spinning on it.
+      if (held.peek().heldSinceNanos == 0) held.peek().heldSinceNanos = System.nanoTime();
+      gw.waitForMaster(this);
+    } else {
+      gw.vertx.runOnContext(v -> processHeld());
+    }
+  }
+
+  void masterChanged(long generation) {
+    if (dedicated != null && dedicated.generation != generation) dedicated.close();
+  }
+
+  void dedicatedLost(BackendConn c) {
+    if (c == dedicated) {
+      dedicated = null;
+      inMulti = false;
+      watching = false;
+    }
+    if (c == active) {
+      active = null;
+      activeInflight = 0;
+    }
+  }
+
+  private void drainDone() {
+    Slot s;
+    while ((s = replies.peek()) != null && s.done) {
+      replies.poll();
+      append(s.reply, 0, s.reply.length);
+      s.reply = null;
+    }
+  }
+
+  /** A tunnel's reply or message, passed straight through. */
+  void writeReply(byte[] a, int off, int len) {
+    append(a, off, len);
+  }
+
+  private void localReply(java.util.function.Consumer<ReplyWriter> w) {
+    local.setProtocol(proto);
+    w.accept(local);
+    Slot s = new Slot(this, null, Slot.Route.LOCAL, false);
+    replies.add(s);
+    complete0(s, local.take().getBytes());
+  }
+
+  private void appendLocal() {
+    byte[] b = local.take().getBytes();
+    append(b, 0, b.length);
+  }
+
+  private void append(byte[] a, int off, int len) {
+    if (closed) return;
+    if (out == null) out = ByteBufAllocator.DEFAULT.directBuffer(Math.max(512, len));
+    out.writeBytes(a, off, len);
+    if (!dirty) {
+      dirty = true;
+      gw.markDirty(this);
+    }
+  }
+
+  /** Writes what this pass produced, as one buffer. */
+  void flush() {
+    dirty = false;
+    if (closed || out == null) return;
+    ByteBuf bb = out;
+    out = null;
+    socket.write(BufferInternal.buffer(bb));
+    if (closing) {
+      socket.close();
+      return;
+    }
+    if (socket.writeQueueFull()) pauseInput();
+  }
+
+  // ---------------------------------------------------------------- flow control
+
+  private void pauseInput() {
+    if (!parser.paused()) parser.pause();
+    if (!inputPaused) {
+      inputPaused = true;
+      socket.pause();
+      if (tunnel != null) tunnel.pause();
+    }
+  }
+
+  private void resumeInput() {
+    if (closed || closing || !held.isEmpty() || pendingSubscribe != null || socket.writeQueueFull()
+        || replies.size() >= gw.maxPipeline) {
+      return;
+    }
+    if (parser.paused()) {
+      parser.resume();
+      if (!held.isEmpty() || parser.paused()) return;
+    }
+    if (inputPaused) {
+      inputPaused = false;
+      socket.resume();
+      if (tunnel != null) tunnel.resume();
+    }
+  }
+
+  void closeAfterFlush() {
+    closing = true;
+    if (out == null) socket.close();
+  }
+
+  private void closed() {
+    closed = true;
+    if (out != null) {
+      out.release();
+      out = null;
+    }
+    gw.clientClosed(this);
+    if (dedicated != null) dedicated.close();
+  }
+
+  // ---------------------------------------------------------------- local commands
+
+  private void auth(byte[][] args) {
+    if (args.length > 3) {
+      localReply(w -> w.error("ERR syntax error"));
+      return;
+    }
+    String pass = gw.config.requirepass();
+    if (pass.isEmpty()) {
+      localReply(w -> w.error("ERR AUTH <password> called without any password configured for the default user. "
+          + "Are you sure your configuration is correct?"));
+      return;
+    }
+    if (checkPassword(args.length == 3 ? args[1] : null, args[args.length - 1])) {
+      authed = true;
+      parser.setAuthRequired(false);
+      localReply(w -> w.ok());
+    } else {
+      localReply(w -> w.error("WRONGPASS invalid username-password pair or user is disabled."));
+    }
+  }
+
+  private boolean checkPassword(byte[] user, byte[] pass) {
+    if (user != null && !lower(user).equals("default")) return false;
+    return java.security.MessageDigest.isEqual(pass, gw.config.requirepass().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void hello(byte[][] args) {
+    int ver = proto;
+    int i = 1;
+    if (args.length >= 2) {
+      Long v = parseLong(args[1]);
+      if (v == null) {
+        localReply(w -> w.error("ERR Protocol version is not an integer or out of range"));
+        return;
+      }
+      if (v < 2 || v > 3) {
+        localReply(w -> w.error("NOPROTO unsupported protocol version"));
+        return;
+      }
+      ver = (int) (long) v;
+      i = 2;
+    }
+    byte[] newName = null;
+    boolean authOk = authed;
+    for (; i < args.length; i++) {
+      String opt = lower(args[i]);
+      if (opt.equals("auth") && i + 2 < args.length) {
+        if (!checkPassword(args[i + 1], args[i + 2])) {
+          localReply(w -> w.error("WRONGPASS invalid username-password pair or user is disabled."));
+          return;
+        }
+        authOk = true;
+        i += 2;
+      } else if (opt.equals("setname") && i + 1 < args.length) {
+        newName = args[++i];
+        if (!validName(newName)) {
+          localReply(w -> w.error("ERR Client names cannot contain spaces, newlines or special characters."));
+          return;
+        }
+      } else {
+        String bad = new String(args[i], StandardCharsets.UTF_8);
+        localReply(w -> w.error("ERR Syntax error in HELLO option '" + bad + "'"));
+        return;
+      }
+    }
+    if (!authOk) {
+      localReply(w -> w.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+          + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+          + "protocol version at the same time"));
+      return;
+    }
+    authed = true;
+    parser.setAuthRequired(false);
+    if (newName != null) name = newName.length == 0 ? null : newName;
+    proto = ver;
+    int version = ver;
+    localReply(w -> {
+      w.map(7);
+      w.bulk("server").bulk("redis");
+      w.bulk("version").bulk(gw.backendVersion);
+      w.bulk("proto").integer(version);
+      w.bulk("id").integer(id);
+      w.bulk("mode").bulk("standalone");
+      w.bulk("role").bulk("master");
+      w.bulk("modules").array(0);
+    });
+  }
+
+  private void select(byte[] arg) {
+    Integer n = parseDb(arg);
+    if (n == null) {
+      localReply(w -> w.error(parseLong(arg) == null ? "ERR value is not an integer or out of range" : "ERR DB index is out of range"));
+      return;
+    }
+    db = n;
+    localReply(w -> w.ok());
+  }
+
+  /**
+   * INFO: the master's sections, with the gateway's own section in front when asked
+   * for by default, all, everything or gateway.
+   */
+  private void info(byte[][] args) {
+    boolean mine = args.length == 1;
+    boolean only = args.length > 1;
+    for (int i = 1; i < args.length; i++) {
+      String sec = lower(args[i]);
+      if (sec.equals("gateway") || sec.equals("all") || sec.equals("everything") || sec.equals("default")) mine = true;
+      if (!sec.equals("gateway")) only = false;
+    }
+    if (only) {
+      String text = gw.infoSection();
+      localReply(w -> w.verbatim(text));
+      return;
+    }
+    submit(args, Slot.Route.MASTER, false).addGatewayInfo = mine;
+  }
+
+  /** The master's INFO reply with the gateway's section in front. */
+  private byte[] withGatewayInfo(byte[] a, int off, int len) {
+    if (len == 0 || (a[off] != '$' && a[off] != '=')) return Arrays.copyOfRange(a, off, off + len);
+    int cr = off;
+    while (a[cr] != '\r') cr++;
+    int start = cr + 2;
+    if (a[off] == '=') start += 4; // "txt:"
+    String body = new String(a, start, off + len - 2 - start, StandardCharsets.UTF_8);
+    local.setProtocol(proto);
+    local.verbatim(gw.infoSection() + "\r\n" + body);
+    return local.take().getBytes();
+  }
+
+  private Integer parseDb(byte[] arg) {
+    Long n = parseLong(arg);
+    if (n == null || n < 0 || n >= gw.databases) return null;
+    return (int) (long) n;
+  }
+
+  /** CLIENT subcommands about this connection: answered here, since a shared backend connection is not this client. */
+  private boolean clientLocal(byte[][] args) {
+    String sub = lower(args[1]);
+    switch (sub) {
+      case "setname" -> {
+        if (args.length != 3) return false;
+        if (!validName(args[2])) {
+          localReply(w -> w.error("ERR Client names cannot contain spaces, newlines or special characters."));
+        } else {
+          name = args[2].length == 0 ? null : args[2];
+          localReply(w -> w.ok());
+        }
+        return true;
+      }
+      case "getname" -> {
+        if (args.length != 2) return false;
+        localReply(w -> {
+          if (name == null) w.nullBulk();
+          else w.bulk(name);
+        });
+        return true;
+      }
+      case "reply", "tracking", "caching" -> {
+        // They change what a connection answers, which a shared connection cannot do for one client.
+        localReply(w -> w.error(Errors.unsupported("CLIENT " + sub.toUpperCase())));
+        return true;
+      }
+      case "id" -> {
+        if (args.length != 2) return false;
+        localReply(w -> w.integer(id));
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private static boolean validName(byte[] n) {
+    for (byte b : n) if (b < '!' || b > '~') return false;
+    return true;
+  }
+
+  private void reset() {
+    inMulti = false;
+    watching = false;
+    if (dedicated != null && dedicated != active) {
+      dedicated.close();
+      dedicated = null;
+    }
+    db = 0;
+    proto = 2;
+    name = null;
+    authed = gw.config.requirepass().isEmpty();
+    parser.setAuthRequired(!authed);
+  }
+
+  static String lower(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Long parseLong(byte[] b) {
+    try {
+      return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,352 @@
+package io.redisha.gateway;
+
+import io.redisha.command.CommandTable;
+import io.redisha.gateway.GatewayConfig.HostPort;
+import io.redisha.util.Log;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The RESP gateway: applications connect here with any ordinary Redis client; the
+ * gateway sends writes to the current master and reads by the read policy, and follows
+ * the master through failovers ({@link Topology}).
+ *
+ * <p>Everything runs on one event loop: on a 2-core machine shared with redis-server a
+ * second loop buys little, and one loop needs no locking between clients, backend
+ * connections and the topology. Writes are batched per loop pass: a connection that
+ * gets bytes marks itself dirty, and one task queued behind the pass's I/O flushes
+ * every dirty connection with a single write each.
+ *
+ * <p>Shared backend connections: one per (master or replica, db, protocol), opened on
+ * first use, carrying every client's ordinary commands pipelined (see
+ * {@link ClientConn} for the per-client ordering rule).
+ */
+public final class Gateway {
+
+  final GatewayConfig config;
+  final Log log = new Log('G');
+  final CommandTable table = CommandTable.redis();
+  final int maxPipeline;
+  final int writeAckReplicas;
+  private final String readPolicy;
+  private final boolean readFromMasterOnly;
+  private final boolean readYourWrites;
+  final long writeAckTimeoutMs;
+  int databases = 16;
+  String backendVersion = "7.0.15";
+
+  Vertx vertx;
+  /** Kept in a field: a collected NetClient closes its sockets (Vert.x 5). */
+  NetClient netClient;
+  private NetServer server;
+  Topology topology;
+  private int port;
+
+  private final Set<ClientConn> clients = new LinkedHashSet<>();
+  private final Set<ClientConn> waiting = new LinkedHashSet<>();
+  private final Map<Integer, BackendConn> masterShared = new HashMap<>();
+  private final Map<HostPort, Map<Integer, BackendConn>> replicaShared = new HashMap<>();
+  /** Replicas whose connection just failed get no reads until then (System.nanoTime()). */
+  private final Map<HostPort, Long> replicaBackoff = new HashMap<>();
+  private final List<BackendConn> dirtyBackends = new ArrayList<>();
+  private final List<ClientConn> dirtyClients = new ArrayList<>();
+  private boolean flushQueued;
+  boolean stopping;
+  private long nextClientId = 1;
+  private int nextReadIndex;
+  private long tickTimer = -1;
+  private long checkTimer = -1;
+
+  // Counters for INFO and the tests.
+  long connectionsReceived;
+  long dedicatedOpened;
+
+  public Gateway(GatewayConfig config) {
+    this.config = config;
+    this.maxPipeline = config.settings.getInt("max-pipeline");
+    this.writeAckReplicas = config.settings.getInt("write-ack-replicas");
+    this.readPolicy = config.readPolicy();
+    this.readFromMasterOnly = readPolicy.equals("master");
+    this.readYourWrites = config.settings.bool("read-your-writes");
+    this.writeAckTimeoutMs = config.settings.getLong("write-ack-timeout-ms");
+    log.setLevel(Log.parseLevel(config.settings.getString("loglevel")));
+  }
+
+  /** Starts a gateway from {@code --directive value} options and waits until it has a master (tests, embedding). */
+  public static Gateway startAndAwaitMaster(String... args) throws Exception {
+    Gateway gw = new Gateway(GatewayConfig.fromArgs(args));
+    gw.start().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (gw.topology.master == null) {
+      if (System.currentTimeMillis() > deadline) {
+        gw.stop();
+        throw new IllegalStateException("the gateway found no master within 10 s");
+      }
+      Thread.sleep(10);
+    }
+    return gw;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Future<Gateway> start() {
+    vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true))
+        .build();
+    Promise<Gateway> started = Promise.promise();
+    vertx.runOnContext(v -> {
+      netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2000));
+      topology = new Topology(this, config, netClient, log);
+      NetServerOptions opts = new NetServerOptions().setHost(config.settings.getString("bind"))
+          .setPort(config.port()).setTcpNoDelay(true).setReuseAddress(true);
+      vertx.createNetServer(opts).connectHandler(this::accept).listen().onComplete(ar -> {
+        if (ar.failed()) {
+          vertx.close();
+          started.fail(ar.cause());
+          return;
+        }
+        server = ar.result();
+        port = server.actualPort();
+        if (!vertx.isNativeTransportEnabled()) {
+          log.warning("Native epoll transport unavailable (" + vertx.unavailableNativeTransportCause() + "); using NIO");
+        }
+        topology.check();
+        long interval = config.settings.getLong("check-interval-ms");
+        checkTimer = vertx.setPeriodic(interval, t -> topology.check());
+        tickTimer = vertx.setPeriodic(50, t -> tick());
+        log.notice("Gateway ready to accept connections on port " + port + " (read-policy "
+            + config.readPolicy() + ", " + (config.sentinels.isEmpty() ? "static master " + config.staticMaster
+            : "sentinels " + config.sentinels + " for '" + config.settings.getString("master-name") + "'") + ")");
+        started.complete(this);
+      });
+    });
+    return started.future();
+  }
+
+  public Future<Void> stop() {
+    if (vertx == null) return Future.succeededFuture();
+    Promise<Void> done = Promise.promise();
+    Vertx v = vertx;
+    v.runOnContext(x -> {
+      stopping = true;
+      if (tickTimer >= 0) v.cancelTimer(tickTimer);
+      if (checkTimer >= 0) v.cancelTimer(checkTimer);
+      if (topology != null) topology.close();
+      for (ClientConn c : new ArrayList<>(clients)) c.socket.close();
+      Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+      closing.onComplete(ar -> v.close().onComplete(ar2 -> done.complete()));
+    });
+    return done.future();
+  }
+
+  private void accept(NetSocket socket) {
+    connectionsReceived++;
+    ClientConn c = new ClientConn(this, socket, nextClientId++, nextReadIndex++);
+    clients.add(c);
+  }
+
+  void clientClosed(ClientConn c) {
+    clients.remove(c);
+    waiting.remove(c);
+  }
+
+  // ---------------------------------------------------------------- batching
+
+  void markDirty(BackendConn b) {
+    dirtyBackends.add(b);
+    queueFlush();
+  }
+
+  void markDirty(ClientConn c) {
+    dirtyClients.add(c);
+    queueFlush();
+  }
+
+  private void queueFlush() {
+    if (flushQueued) return;
+    flushQueued = true;
+    // Runs after the loop has handled every socket that was ready in this pass.
+    vertx.runOnContext(v -> flushAll());
+  }
+
+  private void flushAll() {
+    flushQueued = false;
+    for (int i = 0; i < dirtyBackends.size(); i++) dirtyBackends.get(i).flush();
+    dirtyBackends.clear();
+    for (int i = 0; i < dirtyClients.size(); i++) dirtyClients.get(i).flush();
+    dirtyClients.clear();
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  /** The shared master connection for a db and protocol; null while there is no master. */
+  BackendConn masterConn(int db, int proto) {
+    HostPort m = topology.master;
+    if (m == null) return null;
+    int key = db * 4 + proto;
+    BackendConn c = masterShared.get(key);
+    if (c == null || c.closed || c.generation != topology.generation) {
+      c = new BackendConn(this, m, topology.generation, false, db, proto);
+      masterShared.put(key, c);
+    }
+    return c;
+  }
+
+  /** Where a read goes for this client, by the read policy. */
+  BackendConn readConn(ClientConn client) {
+    String policy = readPolicy;
+    List<Topology.Replica> usable = topology.replicas;
+    if (readFromMasterOnly || usable.isEmpty()) return masterConn(client.db, client.proto);
+    boolean ryw = readYourWrites;
+    List<Topology.Replica> ok = new ArrayList<>(usable.size());
+    long now = System.nanoTime();
+    for (Topology.Replica r : usable) {
+      Long until = replicaBackoff.get(r.addr);
+      if (until != null && now - until < 0) continue;
+      if (!ryw || client.lastWriteAckNanos == Long.MIN_VALUE || client.lastWriteAckNanos < r.coveredUntilNanos) ok.add(r);
+    }
+    if (ok.isEmpty()) return masterConn(client.db, client.proto);
+    HostPort pick;
+    switch (policy) {
+      case "round-robin" -> {
+        int i = Math.floorMod(client.readIndex, ok.size() + 1);
+        if (i == ok.size()) return masterConn(client.db, client.proto);
+        pick = ok.get(i).addr;
+      }
+      case "replica" -> pick = ok.get(Math.floorMod(client.readIndex, ok.size())).addr;
+      case "least-latency" -> {
+        Topology.Replica best = ok.get(0);
+        for (Topology.Replica r : ok) if (r.rttNanos < best.rttNanos) best = r;
+        pick = best.addr;
+      }
+      default -> pick = ok.get(0).addr; // prefer-replica
+    }
+    return replicaConn(pick, client.db, client.proto);
+  }
+
+  private BackendConn replicaConn(HostPort addr, int db, int proto) {
+    Map<Integer, BackendConn> m = replicaShared.computeIfAbsent(addr, k -> new HashMap<>());
+    int key = db * 4 + proto;
+    BackendConn c = m.get(key);
+    if (c == null || c.closed) {
+      c = new BackendConn(this, addr, -1, false, db, proto);
+      m.put(key, c);
+    }
+    return c;
+  }
+
+  /** Sends a request to every usable replica, dropping the replies (SCRIPT LOAD). */
+  void toEveryReplica(byte[][] args, int db, int proto) {
+    for (Topology.Replica r : topology.replicas) replicaConn(r.addr, db, proto).internal(args);
+  }
+
+  void waitForMaster(ClientConn c) {
+    waiting.add(c);
+  }
+
+  // ---------------------------------------------------------------- following the master
+
+  /** The topology moved the master (or lost it): nothing more goes to the old one. */
+  void onMasterChanged() {
+    for (BackendConn c : new ArrayList<>(masterShared.values())) {
+      if (c.generation != topology.generation) c.close();
+    }
+    masterShared.values().removeIf(c -> c.closed);
+    // Dedicated connections too: a transaction, a blocked pop or the subscriptions of a
+    // client must not stay on a node that is no longer the master.
+    for (ClientConn c : new ArrayList<>(clients)) c.masterChanged(topology.generation);
+    // Replicas were the old master's; the topology lists the new ones on its next check.
+    for (Map<Integer, BackendConn> m : replicaShared.values()) for (BackendConn c : new ArrayList<>(m.values())) c.close();
+    replicaShared.clear();
+  }
+
+  void onMasterAvailable() {
+    if (waiting.isEmpty()) return;
+    List<ClientConn> w = new ArrayList<>(waiting);
+    waiting.clear();
+    for (ClientConn c : w) {
+      if (c.resubscribeSinceNanos != 0) c.resubscribe();
+      else c.processHeld();
+    }
+  }
+
+  void onBackendLost(BackendConn c, String reason) {
+    if (c.generation < 0 && !c.closedByGateway && !stopping) replicaBackoff.put(c.addr, System.nanoTime() + 1_000_000_000L);
+    if (c.generation >= 0 && c.generation == topology.generation && c.addr.equals(topology.master)) {
+      topology.recheck("lost a connection to the master: " + reason);
+    }
+  }
+
+  /** READONLY or LOADING from a node we send writes to: the topology is stale. */
+  void checkErrorReply(BackendConn c, byte[] a, int off, int len) {
+    if (startsWith(a, off, len, "-READONLY") || startsWith(a, off, len, "-LOADING")
+        || startsWith(a, off, len, "-MASTERDOWN")) {
+      topology.recheck(c.addr + " answered " + new String(a, off, Math.min(len, 40), java.nio.charset.StandardCharsets.UTF_8).trim());
+    }
+  }
+
+  private static boolean startsWith(byte[] a, int off, int len, String p) {
+    if (len < p.length()) return false;
+    for (int i = 0; i < p.length(); i++) if (a[off + i] != p.charAt(i)) return false;
+    return true;
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    long hold = config.settings.getLong("failover-hold-ms");
+    if (!waiting.isEmpty()) {
+      // A copy: failing a held command can close its client or make it wait again.
+      for (ClientConn c : new ArrayList<>(waiting)) {
+        if (!c.waiting()) {
+          waiting.remove(c);
+          continue;
+        }
+        c.expireHeld(now, hold);
+      }
+    }
+    // Replicas the topology no longer lists get no more reads.
+    for (Iterator<Map.Entry<HostPort, Map<Integer, BackendConn>>> it = replicaShared.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<HostPort, Map<Integer, BackendConn>> e = it.next();
+      boolean listed = topology.replicas.stream().anyMatch(r -> r.addr.equals(e.getKey()));
+      if (!listed) {
+        it.remove();
+        for (BackendConn c : new ArrayList<>(e.getValue().values())) c.close();
+      }
+    }
+  }
+
+  /** The gateway's section of INFO: where it sends what, and its counters. */
+  String infoSection() {
+    StringBuilder sb = new StringBuilder("# Gateway\r\n");
+    sb.append("gateway_state:").append(topology.state.name().toLowerCase()).append("\r\n");
+    sb.append("master:").append(topology.master == null ? "" : topology.master).append("\r\n");
+    sb.append("discovery:").append(config.sentinels.isEmpty() ? "static" : "sentinel").append("\r\n");
+    sb.append("replicas:").append(topology.replicas.size()).append("\r\n");
+    for (int i = 0; i < topology.replicas.size(); i++) {
+      Topology.Replica r = topology.replicas.get(i);
+      sb.append("replica").append(i).append(":addr=").append(r.addr).append(",lag_bytes=").append(r.lagBytes).append("\r\n");
+    }
+    sb.append("total_connections_received:").append(connectionsReceived).append("\r\n");
+    sb.append("dedicated_connections_opened:").append(dedicatedOpened).append("\r\n");
+    sb.append("read_policy:").append(config.readPolicy()).append("\r\n");
+    sb.append("connected_clients:").append(clients.size()).append("\r\n");
+    sb.append("failovers:").append(topology.failovers).append("\r\n");
+    return sb.toString();
+  }
+}

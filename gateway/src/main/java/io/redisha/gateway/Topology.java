@@ -1,0 +1,355 @@
+package io.redisha.gateway;
+
+import io.redisha.gateway.GatewayConfig.HostPort;
+import io.redisha.resp.RespValue;
+import io.redisha.util.Log;
+import io.vertx.core.Future;
+import io.vertx.core.net.NetClient;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where the master and the usable replicas are, as the gateway believes it.
+ *
+ * <p>Signals, because each alone fails somewhere: the sentinels' answers (asked every
+ * check interval; when they disagree, the highest config-epoch wins), their pub/sub
+ * events (+switch-master and friends trigger a check at once; missed messages are
+ * covered by the periodic check), and the data path itself (a READONLY or LOADING
+ * reply, or a lost master connection, trigger a check at once).
+ *
+ * <p>Fencing: a node becomes the write target only after it answered ROLE with
+ * "master". While the sentinels name a node that does not (yet) say so, or that does
+ * not answer, there is no master: commands for it wait in the clients, up to
+ * failover-hold-ms.
+ *
+ * <p>Replicas get reads only while the master's INFO replication lists them online and,
+ * with max-replica-lag-bytes, within that many bytes of the master's offset, and their
+ * own INFO replication says their link to the master is up (which also keeps a
+ * returning old master away from reads until it has synced).
+ *
+ * <p>Everything here runs on the gateway's single event loop.
+ */
+final class Topology {
+
+  /** Where we are with the master. */
+  enum State {
+    /** Nothing confirmed yet since start. */
+    DISCOVERING,
+    /** A confirmed master receives writes. */
+    SERVING,
+    /** The master was lost or demoted; writes wait for a new one. */
+    NO_MASTER
+  }
+
+  /** A replica usable for reads, and how far its data is known to reach (read-your-writes). */
+  static final class Replica {
+    final HostPort addr;
+    /** Every write acknowledged before this instant (System.nanoTime()) is on the replica. */
+    long coveredUntilNanos = Long.MIN_VALUE;
+    long lagBytes;
+    /** Smoothed round trip of the topology's probe, for least-latency (ns; 0 = not measured). */
+    long rttNanos;
+
+    Replica(HostPort addr) {
+      this.addr = addr;
+    }
+  }
+
+  private final Gateway gateway;
+  private final GatewayConfig config;
+  private final NetClient netClient;
+  private final Log log;
+
+  State state = State.DISCOVERING;
+  long stateSinceNanos = System.nanoTime();
+  /** The confirmed master, or null. Bumping generation retires connections to the old one. */
+  HostPort master;
+  long generation;
+  final List<Replica> replicas = new ArrayList<>();
+  long failovers;
+
+  private final Map<HostPort, RespLink> sentinelLinks = new HashMap<>();
+  private final Map<HostPort, RespLink> sentinelSubs = new HashMap<>();
+  private final Map<HostPort, RespLink> replicaLinks = new HashMap<>();
+  /** Every replica seen, so that its measurements outlive a check in which it was not usable. */
+  private final Map<HostPort, Replica> known = new HashMap<>();
+  private RespLink masterLink;
+  private HostPort masterLinkAddr;
+  private boolean checking;
+  private boolean recheckWanted;
+  /** (sendNanos, master offset) samples, for read-your-writes coverage. */
+  private final ArrayDeque<long[]> offsetSamples = new ArrayDeque<>();
+
+  Topology(Gateway gateway, GatewayConfig config, NetClient netClient, Log log) {
+    this.gateway = gateway;
+    this.config = config;
+    this.netClient = netClient;
+    this.log = log;
+  }
+
+  private void transition(State to, String reason) {
+    if (state == to) return;
+    log.notice("Topology " + state + " -> " + to + ": " + reason);
+    state = to;
+    stateSinceNanos = System.nanoTime();
+  }
+
+  /** How long the topology waits for one answer before it drops the link. */
+  private long linkTimeout() {
+    return Math.max(500, config.settings.getLong("check-interval-ms"));
+  }
+
+  /** Asks again now (or as soon as the running check ends). */
+  void recheck(String why) {
+    log.verbose("Re-check: " + why);
+    if (checking) {
+      recheckWanted = true;
+      return;
+    }
+    check();
+  }
+
+  /** The periodic check; also the immediate one. */
+  void check() {
+    if (checking || gateway.stopping) return;
+    checking = true;
+    long limit = config.settings.getLong("check-interval-ms") * 3;
+    Future<HostPort> candidate = config.sentinels.isEmpty()
+        ? Future.succeededFuture(config.staticMaster)
+        : askSentinels(limit);
+    candidate.compose(c -> c == null ? Future.succeededFuture(null) : confirmMaster(c, limit))
+        .onComplete(ar -> {
+          if (gateway.stopping) return;
+          HostPort confirmed = ar.succeeded() ? ar.result() : null;
+          apply(confirmed, ar.failed() ? ar.cause().getMessage() : "not confirmed");
+          Future<Void> rep = confirmed == null ? Future.succeededFuture() : refreshReplicas(confirmed);
+          rep.onComplete(x -> {
+            checking = false;
+            if (recheckWanted) {
+              recheckWanted = false;
+              check();
+            }
+          });
+        });
+  }
+
+  private void apply(HostPort confirmed, String why) {
+    if (confirmed != null) {
+      if (!confirmed.equals(master)) {
+        if (master != null) failovers++;
+        log.notice("Master is now " + confirmed + (master == null ? "" : " (was " + master + ")"));
+        master = confirmed;
+        generation++;
+        replicas.clear();
+        known.clear();
+        offsetSamples.clear();
+        gateway.onMasterChanged();
+      }
+      transition(State.SERVING, "master " + confirmed + " confirmed by ROLE");
+      gateway.onMasterAvailable();
+    } else if (master != null || state == State.DISCOVERING) {
+      if (master != null) log.warning("Master " + master + " not usable: " + why);
+      master = null;
+      generation++;
+      gateway.onMasterChanged();
+      transition(State.NO_MASTER, why);
+    }
+  }
+
+  // ---------------------------------------------------------------- sentinels
+
+  private Future<HostPort> askSentinels(long limitMs) {
+    String name = config.settings.getString("master-name");
+    List<Future<RespValue>> answers = new ArrayList<>();
+    for (HostPort s : config.sentinels) {
+      ensureSubscription(s);
+      answers.add(sentinelLink(s, limitMs).compose(l -> l.call("SENTINEL", "MASTER", name)));
+    }
+    return Future.join(answers).transform(ar -> {
+      HostPort best = null;
+      long bestEpoch = Long.MIN_VALUE;
+      for (Future<RespValue> f : answers) {
+        if (f.failed() || f.result().isError() || !f.result().isAggregate()) continue;
+        try {
+          Map<String, RespValue> m = f.result().asMap();
+          long epoch = m.get("config-epoch").asLong();
+          HostPort addr = new HostPort(m.get("ip").asString(), (int) m.get("port").asLong());
+          if (epoch > bestEpoch) {
+            bestEpoch = epoch;
+            best = addr;
+          }
+        } catch (RuntimeException e) {
+          log.warning("Unexpected SENTINEL MASTER reply: " + f.result());
+        }
+      }
+      if (best == null) return Future.failedFuture("no sentinel answered for " + name);
+      return Future.succeededFuture(best);
+    });
+  }
+
+  private Future<RespLink> sentinelLink(HostPort s, long limitMs) {
+    RespLink l = sentinelLinks.get(s);
+    if (l != null && !l.closed() && !l.overdue(limitMs)) return Future.succeededFuture(l);
+    if (l != null) l.close();
+    sentinelLinks.remove(s);
+    return RespLink.open(gateway.vertx, netClient, s, config.settings.getString("sentinel-auth-pass"), linkTimeout()).onSuccess(x -> sentinelLinks.put(s, x));
+  }
+
+  private void ensureSubscription(HostPort s) {
+    RespLink l = sentinelSubs.get(s);
+    if (l != null && !l.closed()) return;
+    sentinelSubs.put(s, null);
+    RespLink.open(gateway.vertx, netClient, s, config.settings.getString("sentinel-auth-pass"), linkTimeout()).onComplete(ar -> {
+      if (ar.failed()) {
+        sentinelSubs.remove(s);
+        return;
+      }
+      RespLink sub = ar.result();
+      sentinelSubs.put(s, sub);
+      sub.onPush(v -> {
+        if (v.isAggregate() && v.size() >= 3 && v.get(0).is("message")) {
+          recheck("sentinel " + s + " event " + v.get(1).asString() + " " + v.get(2).asString());
+        }
+      });
+      sub.send("SUBSCRIBE", "+switch-master", "+sdown", "-sdown", "+odown", "+slave", "+convert-to-slave", "+failover-end");
+    });
+  }
+
+  // ---------------------------------------------------------------- fencing and replicas
+
+  /** ROLE must say master, else the node gets no writes. */
+  private Future<HostPort> confirmMaster(HostPort c, long limitMs) {
+    return masterLink(c, limitMs).compose(l -> l.call("ROLE")).compose(r -> {
+      if (r.isAggregate() && r.size() > 0 && r.get(0).is("master")) {
+        if (!c.equals(master)) learnDatabases(c);
+        return Future.succeededFuture(c);
+      }
+      masterLinkDrop();
+      return Future.failedFuture(c + " does not report itself master (ROLE: " + (r.isAggregate() && r.size() > 0 ? r.get(0) : r) + ")");
+    });
+  }
+
+  /** SELECT is answered by the gateway, so it needs the master's database count. */
+  private void learnDatabases(HostPort c) {
+    if (masterLink == null) return;
+    masterLink.call("CONFIG", "GET", "databases").onSuccess(v -> {
+      if (v.isAggregate() && v.size() >= 2) {
+        try {
+          gateway.databases = (int) v.get(1).asLong();
+        } catch (RuntimeException e) {
+          log.warning("Unexpected CONFIG GET databases reply from " + c + ": " + v);
+        }
+      }
+    });
+  }
+
+  private Future<RespLink> masterLink(HostPort c, long limitMs) {
+    if (masterLink != null && c.equals(masterLinkAddr) && !masterLink.closed() && !masterLink.overdue(limitMs)) {
+      return Future.succeededFuture(masterLink);
+    }
+    masterLinkDrop();
+    return RespLink.open(gateway.vertx, netClient, c, config.backendPass(), linkTimeout()).onSuccess(l -> {
+      masterLink = l;
+      masterLinkAddr = c;
+    });
+  }
+
+  private void masterLinkDrop() {
+    if (masterLink != null) masterLink.close();
+    masterLink = null;
+    masterLinkAddr = null;
+  }
+
+  /** Reads the master's INFO replication: who is online and how far behind. */
+  private Future<Void> refreshReplicas(HostPort m) {
+    if (masterLink == null || !m.equals(masterLinkAddr)) return Future.succeededFuture();
+    long sent = System.nanoTime();
+    return masterLink.call("INFO", "replication").compose(r -> {
+      if (r.isError()) return Future.<Void>succeededFuture();
+      return probe(parseReplication(r.asString(), sent));
+    }).recover(e -> Future.succeededFuture());
+  }
+
+  /**
+   * Asks each candidate replica itself (INFO replication): it gets reads only if it says
+   * its link to the master is up. The round trip feeds the least-latency policy.
+   */
+  private Future<Void> probe(List<Replica> candidates) {
+    List<Future<Boolean>> answers = new ArrayList<>();
+    for (Replica r : candidates) {
+      long t0 = System.nanoTime();
+      answers.add(replicaLink(r.addr).compose(l -> l.call("INFO", "replication")).map(v -> {
+        long rtt = System.nanoTime() - t0;
+        r.rttNanos = r.rttNanos == 0 ? rtt : (r.rttNanos * 3 + rtt) / 4;
+        return !v.isError() && v.asString().contains("master_link_status:up");
+      }).otherwise(e -> false));
+    }
+    return Future.join(answers).transform(ar -> {
+      List<Replica> next = new ArrayList<>();
+      for (int i = 0; i < candidates.size(); i++) {
+        if (Boolean.TRUE.equals(answers.get(i).result())) next.add(candidates.get(i));
+      }
+      boolean changed = next.size() != replicas.size();
+      for (int i = 0; !changed && i < next.size(); i++) changed = !Objects.equals(next.get(i).addr, replicas.get(i).addr);
+      replicas.clear();
+      replicas.addAll(next);
+      if (changed) log.notice("Replicas serving reads: " + next.stream().map(x -> x.addr.toString()).toList());
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  private Future<RespLink> replicaLink(HostPort addr) {
+    RespLink l = replicaLinks.get(addr);
+    if (l != null && !l.closed()) return Future.succeededFuture(l);
+    replicaLinks.remove(addr);
+    return RespLink.open(gateway.vertx, netClient, addr, config.backendPass(), linkTimeout())
+        .onSuccess(x -> replicaLinks.put(addr, x));
+  }
+
+  private List<Replica> parseReplication(String info, long sentNanos) {
+    long masterOffset = 0;
+    List<String[]> found = new ArrayList<>();
+    for (String line : info.split("\r\n")) {
+      if (line.startsWith("master_repl_offset:")) masterOffset = Long.parseLong(line.substring(19).trim());
+      if (line.startsWith("slave") && line.contains(":ip=")) {
+        Map<String, String> f = new HashMap<>();
+        for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+          int eq = kv.indexOf('=');
+          if (eq > 0) f.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        found.add(new String[] {f.get("ip"), f.get("port"), f.get("state"), f.get("offset")});
+      }
+    }
+    offsetSamples.add(new long[] {sentNanos, masterOffset});
+    while (offsetSamples.size() > 64) offsetSamples.poll();
+    long maxLag = config.settings.getLong("max-replica-lag-bytes");
+    List<Replica> next = new ArrayList<>();
+    for (String[] f : found) {
+      if (f[0] == null || f[1] == null || !"online".equals(f[2])) continue;
+      HostPort addr = new HostPort(f[0], Integer.parseInt(f[1]));
+      long offset = f[3] == null ? 0 : Long.parseLong(f[3]);
+      long lag = Math.max(0, masterOffset - offset);
+      if (maxLag > 0 && lag > maxLag) continue;
+      Replica r = known.computeIfAbsent(addr, Replica::new);
+      r.lagBytes = lag;
+      // Writes acknowledged before a sample was asked for have offsets up to that sample's
+      // master offset; once the replica's acknowledged offset passes it, they are all there.
+      for (long[] s : offsetSamples) {
+        if (s[1] <= offset) r.coveredUntilNanos = Math.max(r.coveredUntilNanos, s[0]);
+      }
+      next.add(r);
+    }
+    return next;
+  }
+
+  void close() {
+    for (RespLink l : sentinelLinks.values()) if (l != null) l.close();
+    for (RespLink l : sentinelSubs.values()) if (l != null) l.close();
+    for (RespLink l : replicaLinks.values()) l.close();
+    masterLinkDrop();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The RESP gateway: one address for applications, in front of a master and its
+ * replicas, following the master through failovers.
+ *
+ * <h2>Layout</h2>
+ * <ul>
+ *   <li>{@link io.redisha.gateway.GatewayConfig}: the directives (redis.conf style).</li>
+ *   <li>{@link io.redisha.gateway.Gateway}: the event loop, per-pass write batching, the
+ *       shared backend connections, routing by read policy.</li>
+ *   <li>{@link io.redisha.gateway.ClientConn}: one application connection: parsing,
+ *       the reply queue in request order, session state, what the gateway answers itself.</li>
+ *   <li>{@link io.redisha.gateway.BackendConn}: one connection to a node: batched
+ *       requests, replies framed without objects, what a lost connection means.</li>
+ *   <li>{@link io.redisha.gateway.Topology}: sentinels, ROLE fencing, replicas and lag.</li>
+ * </ul>
+ *
+ * <h2>What a client can rely on</h2>
+ * <ul>
+ *   <li><b>Order.</b> Replies come back in request order. A client's commands run in the
+ *       order sent: its next command goes to another backend connection only once every
+ *       reply owed by the current one has arrived.</li>
+ *   <li><b>Routing.</b> Commands flagged write, and every command flagged neither write
+ *       nor read-only (admin, pub/sub, scripting, unknown commands), go to the master.
+ *       Read-only commands go by {@code read-policy}: {@code master} (default: no split),
+ *       {@code replica} (each client sticks to one replica, the master when none is
+ *       usable), {@code prefer-replica} (the first usable replica), {@code round-robin}
+ *       (clients spread over the replicas and the master), {@code least-latency} (the
+ *       replica with the lowest smoothed round trip of the topology's probes). Per-replica
+ *       weights are not implemented.</li>
+ *   <li><b>Databases.</b> SELECT is answered by the gateway (range checked against the
+ *       master's {@code databases}, read with CONFIG GET when it is confirmed) and selects which shared connection carries the client's commands:
+ *       there is one shared connection per node, db and protocol, each opened with
+ *       SELECT (and HELLO 3) once. No SELECT is ever sent per command.</li>
+ *   <li><b>Sessions.</b> MULTI/EXEC/DISCARD and WATCH run on a connection dedicated to
+ *       the client, to the master; so do blocking commands (BLPOP, XREAD, WAIT ...). After
+ *       SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE the dedicated connection becomes a two-way tunnel
+ *       for the rest of the client's life. AUTH, HELLO, PING, ECHO, QUIT, RESET, SELECT,
+ *       CLIENT SETNAME/GETNAME/ID are answered by the gateway; requirepass is the
+ *       gateway's and backend-auth-pass is never shown to clients.</li>
+ *   <li><b>Refused.</b> MONITOR, SYNC, PSYNC, REPLICAOF/SLAVEOF, FAILOVER, SHUTDOWN,
+ *       REPLCONF, DEBUG, MODULE, CLUSTER, MIGRATE, READONLY/READWRITE/ASKING, SENTINEL and
+ *       CLIENT REPLY/TRACKING/CACHING get {@code -ERR gateway: ...}. Every error the gateway
+ *       makes itself has "gateway:" after its code.</li>
+ *   <li><b>Failover.</b> A node gets writes only after it answered ROLE with "master".
+ *       While there is no confirmed master, commands for the master wait up to
+ *       {@code failover-hold-ms} and then go to the new master, or fail with
+ *       {@code -MASTERDOWN gateway: ...}. A command sent to the old master whose reply never
+ *       came is answered {@code -ERR gateway: ... may or may not have been applied} and is
+ *       never sent again; commands never sent, and sent reads, are routed again.</li>
+ *   <li><b>Read-your-writes</b> ({@code read-your-writes yes}). After a client's write was
+ *       acknowledged at instant w, its reads go to a replica only if the master's INFO
+ *       replication showed that replica's acknowledged offset at or past the master's
+ *       offset sampled at an instant after w; otherwise to the master. Replicas report
+ *       their offset about once a second, so a writing client reads from the master for
+ *       about one to two check intervals after each write. Clients that do not write are
+ *       unaffected.</li>
+ *   <li><b>Acknowledged by replicas</b> ({@code write-ack-replicas N}). Behind every batch
+ *       of writes a shared master connection sends, the gateway sends one
+ *       {@code WAIT N write-ack-timeout-ms}; the writes' replies go to the clients only when
+ *       it answers. If fewer than N replicas confirmed in time, each of those writes is
+ *       answered {@code -NOREPLICAS gateway: the write was applied on the master but only k
+ *       of N replicas confirmed it ...}: applied, not rolled back, and not safe from a
+ *       failover. Error replies pass through unchanged. Writes inside MULTI/EXEC and
+ *       other dedicated connections are not covered yet.</li>
+ *   <li><b>Lag.</b> A replica gets reads only while the master's INFO replication lists it
+ *       online and, with {@code max-replica-lag-bytes}, no further behind than that, and
+ *       its own INFO replication says its master link is up.</li>
+ * </ul>
+ */
+package io.redisha.gateway;
