@@ -1,77 +1,139 @@
 package io.redisha.launcher;
 
-import io.redisha.config.ConfigFile;
 import io.redisha.config.ConfigException;
+import io.redisha.config.ConfigFile;
 import io.redisha.config.Settings;
+import io.redisha.gateway.Gateway;
 import io.redisha.node.Node;
 import io.redisha.node.NodeConfig;
+import io.redisha.sentinel.Sentinel;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code up}: the embedded local topology in one process, for trying the product with
- * nothing installed. Today it is one node; the replication, sentinel and gateway issues
- * extend it to master, replicas, sentinels and the gateway.
+ * nothing installed: a master node, three sentinels watching it (quorum 2) and the
+ * gateway in front, all on 127.0.0.1. Each part uses its usual port when it is free
+ * (6379, 26379-26381, 6380) and a free one otherwise; everything is printed.
  */
 final class Up {
 
+  static final String MASTER_NAME = "mymaster";
+
   private Up() {}
 
+  /** Something started that must be stopped on exit, last started first. */
+  private record Part(String what, Supplier<Future<?>> stop) {}
+
   static int run(String[] args) throws InterruptedException {
-    int port = 6379;
+    int nodePort = 6379;
     for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--port")) port = Integer.parseInt(args[i + 1]);
+      if (args[i].equals("--port")) nodePort = Integer.parseInt(args[i + 1]);
     }
-    if (!free(port)) {
-      int wanted = port;
-      port = 0;
-      System.out.println("Port " + wanted + " is taken; using a free port instead.");
-    }
-    Path dir;
-    Node node;
+    List<Part> parts = Collections.synchronizedList(new ArrayList<>());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(parts), "up-shutdown"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    List<String> lines = new ArrayList<>();
     try {
-      dir = Files.createTempDirectory("redis-ha-up-");
-      Settings s = NodeConfig.create();
-      s.applyAll(ConfigFile.parseArgs(new String[] {"--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--dir", dir.toString(), "--save", ""}).lines());
-      node = new Node(s);
-      node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Path dir = Files.createTempDirectory("redis-ha-up-");
+
+      Node node = startNode(dir.resolve("master"), pick(nodePort));
+      node.onShutdown(stopped::countDown);
+      parts.add(new Part("node", node::stop));
+      lines.add(String.format("  node (master)  127.0.0.1:%-5d  data in %s", node.port(), dir.resolve("master")));
+
+      List<Integer> sentinelPorts = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Sentinel s = startSentinel(dir.resolve("sentinel-" + (i + 1)), pick(26379 + i), node.port());
+        parts.add(new Part("sentinel", s::stop));
+        sentinelPorts.add(s.port());
+        lines.add(String.format("  sentinel       127.0.0.1:%-5d  monitors %s (quorum 2)", s.port(), MASTER_NAME));
+      }
+
+      List<String> gw = new ArrayList<>(List.of("--port", Integer.toString(pick(6380)), "--bind", "127.0.0.1",
+          "--master-name", MASTER_NAME));
+      for (int p : sentinelPorts) gw.addAll(List.of("--sentinel", "127.0.0.1", Integer.toString(p)));
+      Gateway gateway = Gateway.startAndAwaitMaster(gw.toArray(String[]::new));
+      parts.add(new Part("gateway", gateway::stop));
+      lines.add(0, String.format("  gateway        127.0.0.1:%-5d  <- point applications here", gateway.port()));
     } catch (IOException | ConfigException e) {
       System.err.println("up: " + e.getMessage());
+      stopAll(parts);
       return 1;
     } catch (Exception e) {
       System.err.println("up: failed to start: " + (e.getCause() != null ? e.getCause().getMessage() : e));
+      stopAll(parts);
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    node.onShutdown(stopped::countDown);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        node.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // exiting anyway
-      }
-    }, "up-shutdown"));
     System.out.println();
     System.out.println("redis-ha-gateway is up:");
-    System.out.println("  node (master)   127.0.0.1:" + node.port() + "   data in " + dir);
+    lines.forEach(System.out::println);
     System.out.println();
-    System.out.println("Try: redis-cli -p " + node.port() + " ping     Stop with Ctrl-C.");
+    System.out.println("Try: redis-cli -p " + lines.get(0).replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1")
+        + " set hello world     Stop with Ctrl-C.");
     stopped.await();
     return 0;
   }
 
-  private static boolean free(int port) {
+  private static Node startNode(Path dir, int port) throws Exception {
+    Files.createDirectories(dir);
+    Settings s = NodeConfig.create();
+    s.applyAll(ConfigFile.parseArgs(new String[] {"--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--dir", dir.toString(), "--save", ""}).lines());
+    Node node = new Node(s);
+    node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return node;
+  }
+
+  private static Sentinel startSentinel(Path dir, int port, int masterPort) throws Exception {
+    Files.createDirectories(dir);
+    Path conf = dir.resolve("sentinel.conf");
+    Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
+        + "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 2\n"
+        + "sentinel down-after-milliseconds " + MASTER_NAME + " 1000\n"
+        + "sentinel failover-timeout " + MASTER_NAME + " 10000\n");
+    Sentinel s = Sentinel.fromArgs(new String[] {conf.toString()});
+    s.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return s;
+  }
+
+  private static void stopAll(List<Part> parts) {
+    List<Part> copy;
+    synchronized (parts) {
+      copy = new ArrayList<>(parts);
+      parts.clear();
+    }
+    Collections.reverse(copy);
+    for (Part p : copy) {
+      try {
+        p.stop().get().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }
+  }
+
+  /** The wanted port when it is free on 127.0.0.1, else a free one. */
+  private static int pick(int wanted) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
-      s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-      return true;
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", wanted));
+      return wanted;
     } catch (IOException e) {
-      return false;
+      try (ServerSocket s = new ServerSocket(0)) {
+        return s.getLocalPort();
+      } catch (IOException e2) {
+        throw new java.io.UncheckedIOException(e2);
+      }
     }
   }
 }
