@@ -100,14 +100,29 @@ class LauncherProcessTest {
       BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line;
       boolean announced = false;
+      int gatewayPort = -1;
+      // Components log as they start; the summary comes after this header.
+      while ((line = r.readLine()) != null && !line.equals("redis-ha-gateway is up:")) {
+        // skip
+      }
       while ((line = r.readLine()) != null) {
+        if (line.contains("gateway ") && line.contains("127.0.0.1:")) {
+          gatewayPort = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+        }
         if (line.contains("127.0.0.1:" + port)) {
           announced = true;
           break;
         }
       }
-      assertTrue(announced, "up never printed its address");
+      assertTrue(announced, "up never printed the node's address");
+      assertTrue(gatewayPort > 0, "up never printed the gateway's address");
       awaitPong(port);
+      try (RespClient c = new RespClient(gatewayPort)) {
+        assertEquals("+OK", c.call("SET", "through", "gateway").toString());
+      }
+      try (RespClient c = new RespClient(port)) {
+        assertEquals("\"gateway\"", c.call("GET", "through").toString());
+      }
       p.destroy(); // SIGTERM, like Ctrl-C's effect on the JVM's shutdown hooks
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "up did not stop on SIGTERM");
     } finally {
