@@ -15,9 +15,26 @@ import java.io.IOException;
  */
 final class ServerPair implements AutoCloseable {
 
-  static final boolean CONTROL = Boolean.getBoolean("interop.control");
-  /** With {@code -Dinterop.gateway=true} "ours" is the gateway in front of another real redis-server. */
-  static final boolean GATEWAY = Boolean.getBoolean("interop.gateway");
+  /** What stands on "our" side of the comparison. */
+  enum Mode {
+    /** Our node. */
+    NODE,
+    /** A second real redis-server: the control run. */
+    CONTROL,
+    /** The gateway in front of a second real redis-server. */
+    GATEWAY,
+    /** The gateway in front of our node: the whole product. */
+    GATEWAY_OVER_NODE;
+
+    /** NODE, unless -Dinterop.control=true or -Dinterop.gateway=true says otherwise. */
+    static Mode fromProperties() {
+      if (Boolean.getBoolean("interop.control")) return CONTROL;
+      if (Boolean.getBoolean("interop.gateway")) return GATEWAY;
+      return NODE;
+    }
+  }
+
+  static final boolean CONTROL = Mode.fromProperties() == Mode.CONTROL;
 
   private final TestNode node;
   private final RealRedis control;
@@ -25,17 +42,22 @@ final class ServerPair implements AutoCloseable {
   private io.redisha.gateway.Gateway gateway;
 
   ServerPair(String... options) throws Exception {
+    this(Mode.fromProperties(), options);
+  }
+
+  ServerPair(Mode mode, String... options) throws Exception {
     real = RealRedis.start(options);
-    if (GATEWAY) {
-      control = RealRedis.start(options);
-      node = null;
+    if (mode == Mode.GATEWAY || mode == Mode.GATEWAY_OVER_NODE) {
+      control = mode == Mode.GATEWAY ? RealRedis.start(options) : null;
+      node = mode == Mode.GATEWAY_OVER_NODE ? TestNode.start(options) : null;
+      int backend = control != null ? control.port : node.port();
       java.util.List<String> g = new java.util.ArrayList<>(java.util.List.of("--port", "0", "--bind", "127.0.0.1",
-          "--loglevel", "warning", "--master", "127.0.0.1", Integer.toString(control.port)));
+          "--loglevel", "warning", "--master", "127.0.0.1", Integer.toString(backend)));
       for (int i = 0; i + 1 < options.length; i++) {
         if (options[i].equals("--requirepass")) g.addAll(java.util.List.of("--requirepass", options[i + 1], "--backend-auth-pass", options[i + 1]));
       }
       gateway = io.redisha.gateway.Gateway.startAndAwaitMaster(g.toArray(String[]::new));
-    } else if (CONTROL) {
+    } else if (mode == Mode.CONTROL) {
       control = RealRedis.start(options);
       node = null;
     } else {
@@ -45,7 +67,8 @@ final class ServerPair implements AutoCloseable {
   }
 
   int ours() {
-    return gateway != null ? gateway.port() : node != null ? node.port() : control.port;
+    if (gateway != null) return gateway.port();
+    return node != null ? node.port() : control.port;
   }
 
   int theirs() {
