@@ -46,6 +46,8 @@ public final class Client implements RequestParser.Sink {
   boolean monitor;
   /** True while EXEC runs the queue: blocking commands then answer at once instead of blocking. */
   public boolean inExec;
+  /** The connection-less client that applies the master's stream on a replica. */
+  public boolean isMaster;
   private long outstanding;
   long pubsubLimitSince = -1;
 
@@ -315,8 +317,18 @@ public final class Client implements RequestParser.Sink {
       rejectInQueue(RdbPersistence.MISCONF);
       return;
     }
+    if (node.replication.refusesWrite(this, spec)) {
+      node.stats.rejected(spec);
+      rejectInQueue(Replication.READONLY);
+      return;
+    }
     if (isSubscribed() && out.protocol() == 2 && !allowedWhileSubscribed(spec)) {
       error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+      return;
+    }
+    if (node.replication.refusesStale(this, spec)) {
+      node.stats.rejected(spec);
+      rejectInQueue(Replication.MASTERDOWN);
       return;
     }
     if (node.pausedFor(this, spec)) {

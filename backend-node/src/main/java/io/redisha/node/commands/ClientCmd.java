@@ -341,6 +341,8 @@ final class ClientCmd {
       if (o == c && skipMe) continue;
       victims.add(o);
     }
+    int links = 0;
+    if (type == Type.MASTER && addr == null && laddr == null && id == null && node.replication.killMasterLink()) links = 1;
     for (Client o : victims) {
       // The caller gets its reply before it goes, as in Redis.
       if (o == c) c.closeAfterReply();
@@ -350,7 +352,7 @@ final class ClientCmd {
       if (victims.isEmpty()) c.error("ERR No such client");
       else c.reply().ok();
     } else {
-      c.reply().integer(victims.size());
+      c.reply().integer(victims.size() + links);
     }
   }
 }

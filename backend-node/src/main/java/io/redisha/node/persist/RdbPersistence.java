@@ -123,10 +123,34 @@ public final class RdbPersistence {
     Path f = file();
     if (!Files.exists(f)) return;
     long startNs = System.nanoTime();
-    long now = System.currentTimeMillis();
+    try (java.io.InputStream in = Files.newInputStream(f)) {
+      loadFrom(in, f.toString());
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    node.log.notice(String.format("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped)",
+        (System.nanoTime() - startNs) / 1e9, loadedKeys, expiredOnLoad));
+  }
+
+  /**
+   * A replica's full sync: the master's payload replaces the whole data set. Keys past
+   * their TTL are kept, as a replica does, since the master will send their DEL. On
+   * failure the data set is left empty.
+   */
+  public void loadReplicaPayload(java.io.InputStream in, String source) throws IOException {
+    abortBgsave();
+    for (int i = 0; i < node.databases(); i++) node.db(i).flush();
+    long startNs = System.nanoTime();
+    loadFrom(in, source);
+    node.log.notice(String.format("MASTER <-> REPLICA sync: loaded %d keys in %.3f seconds",
+        loadedKeys, (System.nanoTime() - startNs) / 1e9));
+  }
+
+  private void loadFrom(java.io.InputStream in, String f) throws IOException {
+    long now = node.replication.isReplica() ? Long.MIN_VALUE : System.currentTimeMillis();
     long[] counts = new long[2];
     try {
-      RdbReader.read(f, new RdbVisitor() {
+      RdbReader.read(in, f, new RdbVisitor() {
         @Override
         public void selectDb(int db) throws IOException {
           if (db >= node.databases()) {
@@ -153,15 +177,13 @@ public final class RdbPersistence {
         }
       });
     } catch (NoSuchFileException e) {
-      return;
+      throw e;
     } catch (IOException | RuntimeException e) {
       for (int i = 0; i < node.databases(); i++) node.db(i).flush();
       throw e instanceof IOException io ? io : new IOException(f + ": " + e, e);
     }
     loadedKeys = counts[0];
     expiredOnLoad = counts[1];
-    node.log.notice(String.format("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped)",
-        (System.nanoTime() - startNs) / 1e9, loadedKeys, expiredOnLoad));
   }
 
   // ---------------------------------------------------------------- SAVE

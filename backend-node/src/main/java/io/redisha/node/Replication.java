@@ -1,0 +1,687 @@
+package io.redisha.node;
+
+import io.redisha.command.CommandFlag;
+import io.redisha.command.CommandSpec;
+import io.redisha.node.commands.Args;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The replica side of replication, as redis-server 7.0 does it.
+ *
+ * <h2>The link</h2>
+ * While this node has a master it keeps one connection to it. The handshake is sent one
+ * step at a time, each waiting for its reply (PING, AUTH with masterauth/masteruser,
+ * REPLCONF listening-port, REPLCONF capa eof capa psync2, PSYNC). {@code +FULLRESYNC}
+ * is followed by an RDB payload, either {@code $<len>\r\n} and that many bytes (the
+ * master saved to disk) or {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40
+ * bytes again (diskless); the payload is collected in memory, then replaces the data
+ * set. {@code +CONTINUE [replid]} skips it. Then the command stream is applied through
+ * the usual dispatcher by a connection-less client flagged as the master, which may
+ * write on a read-only replica and sees keys past their TTL until the master's DEL.
+ *
+ * <h2>Offsets</h2>
+ * {@link #offset} is the number of stream bytes this node's data set reflects, counted
+ * as the master counts them. The master only ever sends canonical multibulk commands,
+ * so a command's byte count is computed from its arguments. PSYNC asks for the byte
+ * after it, under the replication ID the data set belongs to ({@link Node#replid}), so
+ * a replica that lost its link, or a master demoted with its history, continues
+ * partially when the new master's backlog still holds that point.
+ *
+ * <h2>Timers</h2>
+ * One tick a second (as Redis's replicationCron) connects when due, drops a link silent
+ * for longer than repl-timeout, and sends {@code REPLCONF ACK <offset>}.
+ */
+public final class Replication {
+
+  /** The replica link's states, in handshake order: "in handshake" is a range check. */
+  enum State {
+    /** No master: this node is a master. */
+    NONE,
+    /** A master is configured; the next tick connects. */
+    CONNECT,
+    /** The TCP connection is being made. */
+    CONNECTING,
+    RECEIVE_PONG,
+    RECEIVE_AUTH,
+    RECEIVE_PORT,
+    RECEIVE_CAPA,
+    RECEIVE_PSYNC,
+    /** Receiving the RDB payload of a full resync. */
+    TRANSFER,
+    /** Applying the master's command stream. */
+    CONNECTED;
+
+    boolean handshake() {
+      return compareTo(RECEIVE_PONG) >= 0 && compareTo(RECEIVE_PSYNC) <= 0;
+    }
+  }
+
+  public static final String READONLY = "READONLY You can't write against a read only replica.";
+  public static final String MASTERDOWN =
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+  private final Node node;
+  private State state = State.NONE;
+  private String masterHost;
+  private int masterPort;
+  private NetSocket link;
+  /** Bumped for each connection attempt, so callbacks of an abandoned link do nothing. */
+  private int linkGeneration;
+  private Client master;
+  private int inPos;
+
+  /** Stream bytes reflected by the data set (master_repl_offset). */
+  long offset;
+  /** The first offset of the current replid's history when replid2 was taken over (second_repl_offset). */
+  long secondOffset = -1;
+  /** False after a failed full sync left an empty data set: the next PSYNC asks for a full one. */
+  private boolean haveHistory = true;
+
+  private long lastIoMs;
+  private long linkDownSinceMs;
+  private long transferStartMs;
+  private String pendingReplid;
+  private long pendingOffset;
+  // The RDB payload being received.
+  private byte[] payload;
+  private int payloadLen;
+  private long payloadExpected = -1;
+  private byte[] eofMark;
+  /** Set while the master's stream is being applied: keys past their TTL are still there for it. */
+  boolean applying;
+
+  Replication(Node node) {
+    this.node = node;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  public boolean isReplica() {
+    return masterHost != null;
+  }
+
+  public String masterHost() {
+    return masterHost;
+  }
+
+  public int masterPort() {
+    return masterPort;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  public long secondOffset() {
+    return secondOffset;
+  }
+
+  public boolean linkUp() {
+    return state == State.CONNECTED;
+  }
+
+  /** ROLE's last element for a replica: the offset applied, -1 while there is no master client. */
+  public long roleOffset() {
+    return master != null ? offset : -1;
+  }
+
+  public boolean syncInProgress() {
+    return state == State.TRANSFER;
+  }
+
+  /** ROLE's replica state word. */
+  public String stateName() {
+    if (state.handshake()) return "handshake";
+    return switch (state) {
+      case NONE -> "none";
+      case CONNECT -> "connect";
+      case CONNECTING -> "connecting";
+      case TRANSFER -> "sync";
+      case CONNECTED -> "connected";
+      default -> "unknown";
+    };
+  }
+
+  /** Seconds since the master last sent anything (master_last_io_seconds_ago), -1 without a link. */
+  public long lastIoSecondsAgo() {
+    return state == State.CONNECTED || state == State.TRANSFER ? (node.clock.nowMs() - lastIoMs) / 1000 : -1;
+  }
+
+  /** master_link_down_since_seconds; -1 if the link was never up. */
+  public long linkDownSinceSeconds() {
+    return linkDownSinceMs == 0 ? -1 : (node.clock.nowMs() - linkDownSinceMs) / 1000;
+  }
+
+  public long transferReadBytes() {
+    return payloadLen;
+  }
+
+  public long transferTotalBytes() {
+    return payloadExpected;
+  }
+
+  public long transferLastIoSecondsAgo() {
+    return (node.clock.nowMs() - lastIoMs) / 1000;
+  }
+
+  // ---------------------------------------------------------------- guards
+
+  /** READONLY: a client's write on a read-only replica. The master's own stream may write. */
+  boolean refusesWrite(Client c, CommandSpec spec) {
+    if (masterHost == null || c.isMaster || !node.config.bool("replica-read-only")) return false;
+    return spec.isWrite() || (spec.name().equals("exec") && c.queueWrites());
+  }
+
+  /** MASTERDOWN: with replica-serve-stale-data no, only commands flagged stale run while the link is down. */
+  boolean refusesStale(Client c, CommandSpec spec) {
+    return masterHost != null && state != State.CONNECTED && !c.isMaster
+        && !node.config.bool("replica-serve-stale-data") && !spec.has(CommandFlag.STALE);
+  }
+
+  // ---------------------------------------------------------------- REPLICAOF
+
+  public void register(Commands commands) {
+    CommandHandler replicaof = (c, argv) -> {
+      if (Args.is(argv[1], "no") && Args.is(argv[2], "one")) {
+        if (masterHost != null) {
+          unsetMaster();
+          node.log.notice("MASTER MODE enabled (user request from 'id=" + c.id + " addr=" + c.addr + "')");
+        }
+        c.reply().ok();
+        return;
+      }
+      Long port = Args.parseLong(argv[2]);
+      if (port == null || port < 0 || port > 65535) {
+        c.error("ERR Invalid master port");
+        return;
+      }
+      String host = Args.str(argv[1]);
+      if (host.equals(masterHost) && port == masterPort) {
+        node.log.notice("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
+        c.reply().simple("OK Already connected to specified master");
+        return;
+      }
+      setMaster(host, port.intValue());
+      node.log.notice("REPLICAOF " + host + ":" + port + " enabled (user request from 'id=" + c.id + " addr=" + c.addr + "')");
+      c.reply().ok();
+    };
+    commands.register("replicaof", replicaof);
+    commands.register("slaveof", replicaof);
+  }
+
+  /** Called at start with the configured replicaof (host port), if any. */
+  void configure() {
+    if (node.config.value("replicaof") instanceof NodeConfig.ReplicaOf r) {
+      masterHost = r.host();
+      masterPort = r.port();
+      state = State.CONNECT;
+    }
+  }
+
+  /** Becomes (or moves to another master as) a replica; the data set is kept until a full sync replaces it. */
+  public void setMaster(String host, int port) {
+    dropLink();
+    masterHost = host;
+    masterPort = port;
+    node.config.setInternal("replicaof", new NodeConfig.ReplicaOf(host, port));
+    state = State.CONNECT;
+    node.log.notice("Connecting to MASTER " + host + ":" + port);
+    connect();
+  }
+
+  /**
+   * REPLICAOF NO ONE: keeps the data and the history; a new replication ID starts here,
+   * with the old one kept as replid2 up to the current offset, so that the old master's
+   * other replicas can continue from this node.
+   */
+  public void unsetMaster() {
+    dropLink();
+    masterHost = null;
+    masterPort = 0;
+    state = State.NONE;
+    node.config.setInternal("replicaof", null);
+    shiftReplicationId();
+  }
+
+  private void shiftReplicationId() {
+    node.replid2 = node.replid;
+    secondOffset = offset + 1;
+    node.replid = Node.randomHex40();
+  }
+
+  /** CLIENT KILL TYPE master: the link goes and is made again by the next tick. */
+  public boolean killMasterLink() {
+    if (link == null) return false;
+    dropLink();
+    return true;
+  }
+
+  /** The node stops: the link goes and is not made again. */
+  void close() {
+    String host = masterHost;
+    masterHost = null;
+    dropLink();
+    masterHost = host;
+    state = State.NONE;
+  }
+
+  // ---------------------------------------------------------------- the link
+
+  private void connect() {
+    if (state != State.CONNECT) return;
+    state = State.CONNECTING;
+    lastIoMs = node.clock.nowMs();
+    int gen = ++linkGeneration;
+    NetClientOptions opts = new NetClientOptions()
+        .setConnectTimeout(node.config.getInt("repl-timeout") * 1000)
+        .setTcpNoDelay(!node.config.bool("repl-disable-tcp-nodelay"));
+    node.vertx().createNetClient(opts).connect(masterPort, masterHost).onComplete(ar -> {
+      if (gen != linkGeneration) {
+        if (ar.succeeded()) ar.result().close();
+        return;
+      }
+      if (ar.failed()) {
+        node.log.warning("Error condition on socket for SYNC: " + ar.cause().getMessage());
+        state = State.CONNECT;
+        return;
+      }
+      link = ar.result();
+      node.log.notice("MASTER <-> REPLICA sync started");
+      link.handler(b -> {
+        if (gen == linkGeneration) onData(b);
+      });
+      link.closeHandler(x -> {
+        if (gen == linkGeneration) linkLost("Connection with master lost.");
+      });
+      link.exceptionHandler(err -> {
+        if (gen == linkGeneration) linkLost("Error on the master link: " + err.getMessage());
+      });
+      lastIoMs = node.clock.nowMs();
+      state = State.RECEIVE_PONG;
+      send("PING");
+    });
+  }
+
+  private void linkLost(String why) {
+    node.log.notice(why);
+    dropLink();
+  }
+
+  /** Closes the link (if any) and goes back to CONNECT, keeping offset and history for a PSYNC. */
+  private void dropLink() {
+    linkGeneration++;
+    if (state == State.CONNECTED) linkDownSinceMs = node.clock.nowMs();
+    if (state == State.TRANSFER) {
+      payload = null;
+      payloadLen = 0;
+    }
+    if (link != null) {
+      NetSocket l = link;
+      link = null;
+      l.close();
+    }
+    if (master != null) {
+      node.transactions.discard(master);
+      master = null;
+    }
+    resetInput();
+    if (masterHost != null) state = State.CONNECT;
+  }
+
+  private void resetInput() {
+    inPos = 0;
+    inBuf = Buffer.buffer();
+  }
+
+  private Buffer inBuf = Buffer.buffer();
+
+  private void send(String... argv) {
+    byte[][] a = new byte[argv.length][];
+    for (int i = 0; i < argv.length; i++) a[i] = argv[i].getBytes(StandardCharsets.UTF_8);
+    link.write(Buffer.buffer(encode(a)));
+  }
+
+  static byte[] encode(byte[][] argv) {
+    StringBuilder sb = new StringBuilder();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    sb.append('*').append(argv.length).append("\r\n");
+    out.writeBytes(sb.toString().getBytes(StandardCharsets.US_ASCII));
+    for (byte[] x : argv) {
+      out.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.writeBytes(x);
+      out.writeBytes(CRLF);
+    }
+    return out.toByteArray();
+  }
+
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  /** Bytes of a command in canonical multibulk form, as the master counts its offset. */
+  static long encodedLength(byte[][] argv) {
+    long n = 1 + digits(argv.length) + 2;
+    for (byte[] a : argv) n += 1 + digits(a.length) + 2 + a.length + 2;
+    return n;
+  }
+
+  private static int digits(long v) {
+    return Long.toString(v).length();
+  }
+
+  private void onData(Buffer b) {
+    lastIoMs = node.clock.nowMs();
+    if (state == State.CONNECTED) {
+      streamParser.feed(b);
+      return;
+    }
+    inBuf.appendBuffer(b);
+    try {
+      process();
+    } catch (RuntimeException e) {
+      node.log.warning("Replication link failure: " + e);
+      dropLink();
+    }
+  }
+
+  /** Reads what the handshake and the payload need from {@link #inBuf}. */
+  private void process() {
+    while (link != null) {
+      if (state == State.TRANSFER) {
+        if (!transfer()) return;
+        continue;
+      }
+      if (state == State.CONNECTED) {
+        byte[] rest = inBuf.getBytes(inPos, inBuf.length());
+        resetInput();
+        if (rest.length > 0) streamParser.feed(rest);
+        return;
+      }
+      // The master sends newlines to keep the link alive while it prepares its answer.
+      while (inPos < inBuf.length() && inBuf.getByte(inPos) == '\n') inPos++;
+      String line = readLine();
+      if (line == null) return;
+      handshakeReply(line);
+    }
+  }
+
+  private String readLine() {
+    for (int i = inPos; i + 1 < inBuf.length(); i++) {
+      if (inBuf.getByte(i) == '\r' && inBuf.getByte(i + 1) == '\n') {
+        String line = inBuf.getString(inPos, i, "ISO-8859-1");
+        inPos = i + 2;
+        return line;
+      }
+    }
+    return null;
+  }
+
+  private void handshakeReply(String line) {
+    switch (state) {
+      case RECEIVE_PONG -> {
+        // As Redis: an auth error here is fine, AUTH comes next.
+        if (line.startsWith("-") && !line.startsWith("-NOAUTH") && !line.startsWith("-NOPERM")
+            && !line.startsWith("-ERR operation not permitted")) {
+          node.log.warning("Error reply to PING from master: '" + line.substring(1) + "'");
+          dropLink();
+          return;
+        }
+        node.log.notice("Master replied to PING, replication can continue...");
+        String pass = node.config.getString("masterauth");
+        if (!pass.isEmpty()) {
+          state = State.RECEIVE_AUTH;
+          String user = node.config.getString("masteruser");
+          if (user.isEmpty()) send("AUTH", pass);
+          else send("AUTH", user, pass);
+        } else {
+          sendPort();
+        }
+      }
+      case RECEIVE_AUTH -> {
+        if (line.startsWith("-")) {
+          node.log.warning("Unable to AUTH to MASTER: " + line);
+          dropLink();
+          return;
+        }
+        sendPort();
+      }
+      case RECEIVE_PORT -> {
+        if (line.startsWith("-")) {
+          node.log.notice("(Non critical) Master does not understand REPLCONF listening-port: " + line);
+        }
+        state = State.RECEIVE_CAPA;
+        send("REPLCONF", "capa", "eof", "capa", "psync2");
+      }
+      case RECEIVE_CAPA -> {
+        if (line.startsWith("-")) {
+          node.log.notice("(Non critical) Master does not understand REPLCONF capa: " + line);
+        }
+        state = State.RECEIVE_PSYNC;
+        if (haveHistory) {
+          node.log.notice("Trying a partial resynchronization (request " + node.replid + ":" + (offset + 1) + ").");
+          send("PSYNC", node.replid, Long.toString(offset + 1));
+        } else {
+          node.log.notice("Partial resynchronization not possible (no cached master)");
+          send("PSYNC", "?", "-1");
+        }
+      }
+      case RECEIVE_PSYNC -> psyncReply(line);
+      default -> throw new IllegalStateException("reply in state " + state);
+    }
+  }
+
+  private void sendPort() {
+    state = State.RECEIVE_PORT;
+    int announce = node.config.getInt("replica-announce-port");
+    send("REPLCONF", "listening-port", Integer.toString(announce != 0 ? announce : node.port()));
+  }
+
+  private void psyncReply(String line) {
+    if (line.startsWith("+FULLRESYNC")) {
+      String[] p = line.split(" ");
+      if (p.length < 3) {
+        node.log.warning("Master replied with wrong +FULLRESYNC syntax.");
+        dropLink();
+        return;
+      }
+      pendingReplid = p[1];
+      pendingOffset = Long.parseLong(p[2]);
+      node.log.notice("Full resync from master: " + pendingReplid + ":" + pendingOffset);
+      state = State.TRANSFER;
+      transferStartMs = node.clock.nowMs();
+      payload = null;
+      payloadLen = 0;
+      payloadExpected = -1;
+      eofMark = null;
+      return;
+    }
+    if (line.startsWith("+CONTINUE")) {
+      String[] p = line.split(" ");
+      if (p.length >= 2 && p[1].length() == 40 && !p[1].equals(node.replid)) {
+        // The master was promoted from a fellow replica: our history is its replid2.
+        node.replid2 = node.replid;
+        secondOffset = offset + 1;
+        node.replid = p[1];
+        node.log.notice("Master replication ID changed to " + p[1]);
+      }
+      node.log.notice("Successful partial resynchronization with master.");
+      node.log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+      startStream();
+      return;
+    }
+    // -NOMASTERLINK, -LOADING and other errors: try again later.
+    node.log.warning("Unexpected reply to PSYNC from master: " + line);
+    dropLink();
+  }
+
+  /** Receives the payload; true when it is done (state changed), false when more bytes are needed. */
+  private boolean transfer() {
+    if (payloadExpected < 0 && eofMark == null) {
+      // The master sends newlines while it prepares the payload, to keep the link alive.
+      while (inPos < inBuf.length() && inBuf.getByte(inPos) == '\n') inPos++;
+      String line = readLine();
+      if (line == null) return false;
+      if (line.startsWith("-")) {
+        node.log.warning("MASTER aborted replication with an error: " + line.substring(1));
+        dropLink();
+        return false;
+      }
+      if (!line.startsWith("$")) {
+        node.log.warning("Bad protocol from MASTER, the first byte is not '$' (we received '" + line + "'), are you sure the host and port are right?");
+        dropLink();
+        return false;
+      }
+      if (line.startsWith("$EOF:")) {
+        eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
+        node.log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+        payload = new byte[1 << 20];
+      } else {
+        payloadExpected = Long.parseLong(line.substring(1));
+        node.log.notice("MASTER <-> REPLICA sync: receiving " + payloadExpected + " bytes from master to disk");
+        payload = new byte[(int) Math.min(payloadExpected, Integer.MAX_VALUE - 8)];
+      }
+    }
+    int avail = inBuf.length() - inPos;
+    if (eofMark != null) {
+      ensure(avail);
+      inBuf.getBytes(inPos, inBuf.length(), payload, payloadLen);
+      int from = Math.max(0, payloadLen - eofMark.length);
+      payloadLen += avail;
+      resetInput();
+      int at = find(payload, from, payloadLen, eofMark);
+      if (at < 0) return false;
+      // Whatever came after the mark belongs to the stream.
+      byte[] rest = Arrays.copyOfRange(payload, at + eofMark.length, payloadLen);
+      payloadLen = at;
+      load();
+      if (state == State.CONNECTED && rest.length > 0) streamParser.feed(rest);
+      return true;
+    }
+    int take = (int) Math.min(avail, payloadExpected - payloadLen);
+    inBuf.getBytes(inPos, inPos + take, payload, payloadLen);
+    payloadLen += take;
+    inPos += take;
+    if (payloadLen < payloadExpected) {
+      resetInput();
+      return false;
+    }
+    byte[] rest = inBuf.getBytes(inPos, inBuf.length());
+    resetInput();
+    load();
+    if (state == State.CONNECTED && rest.length > 0) streamParser.feed(rest);
+    return true;
+  }
+
+  private void ensure(int more) {
+    if (payloadLen + more <= payload.length) return;
+    payload = Arrays.copyOf(payload, Math.max(payload.length * 2, payloadLen + more));
+  }
+
+  private static int find(byte[] a, int from, int to, byte[] needle) {
+    outer:
+    for (int i = from; i + needle.length <= to; i++) {
+      for (int j = 0; j < needle.length; j++) if (a[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    return -1;
+  }
+
+  /** The payload replaces the data set; then the stream starts at the master's offset. */
+  private void load() {
+    node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+    node.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
+    try {
+      node.persistence.loadReplicaPayload(new ByteArrayInputStream(payload, 0, payloadLen),
+          "the master's RDB payload");
+    } catch (IOException e) {
+      node.log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e.getMessage());
+      payload = null;
+      // The data set is empty now: its old history is gone.
+      haveHistory = false;
+      node.replid = Node.randomHex40();
+      offset = 0;
+      dropLink();
+      return;
+    }
+    payload = null;
+    node.replid = pendingReplid;
+    node.replid2 = "0".repeat(40);
+    secondOffset = -1;
+    offset = pendingOffset;
+    haveHistory = true;
+    node.dirty++;
+    node.log.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%.3f seconds)",
+        (node.clock.nowMs() - transferStartMs) / 1000.0));
+    startStream();
+  }
+
+  private void startStream() {
+    state = State.CONNECTED;
+    linkDownSinceMs = 0;
+    master = Client.loader(node);
+    master.isMaster = true;
+    streamParser = new io.redisha.resp.RequestParser(streamSink);
+    streamParser.setAuthRequired(false);
+    sendAck();
+  }
+
+  private io.redisha.resp.RequestParser streamParser;
+
+  private final io.redisha.resp.RequestParser.Sink streamSink = new io.redisha.resp.RequestParser.Sink() {
+    @Override
+    public void onCommand(byte[][] argv) {
+      if (master == null) return;
+      long len = encodedLength(argv);
+      if (argv.length >= 2 && Args.is(argv[0], "replconf") && Args.is(argv[1], "getack")) {
+        sendAck();
+        offset += len;
+        return;
+      }
+      applying = true;
+      try {
+        master.replay(argv);
+      } finally {
+        applying = false;
+      }
+      offset += len;
+    }
+
+    @Override
+    public void onProtocolError(String message) {
+      node.log.warning("Protocol error in the master's stream: " + message);
+      dropLink();
+    }
+  };
+
+  private void sendAck() {
+    if (link != null && state == State.CONNECTED) send("REPLCONF", "ACK", Long.toString(offset));
+  }
+
+  /** Once a second, from the node's cron. */
+  void tick() {
+    if (masterHost == null) return;
+    long now = node.clock.nowMs();
+    long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
+    switch (state) {
+      case CONNECT -> connect();
+      case CONNECTED -> {
+        if (now - lastIoMs > timeoutMs) {
+          node.log.warning("MASTER timeout: no data nor PING received...");
+          dropLink();
+        } else {
+          sendAck();
+        }
+      }
+      default -> {
+        if (now - lastIoMs > timeoutMs) {
+          node.log.warning("Timeout connecting to the MASTER...");
+          dropLink();
+        }
+      }
+    }
+  }
+}
