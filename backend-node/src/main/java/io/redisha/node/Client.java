@@ -48,6 +48,11 @@ public final class Client implements RequestParser.Sink {
   public boolean inExec;
   /** The connection-less client that applies the master's stream on a replica. */
   public boolean isMaster;
+  /** Set by PSYNC: this connection is one of our replicas. */
+  Replication.ReplicaConn replicaConn;
+  /** What REPLCONF told before PSYNC. */
+  int replicaListeningPort;
+  String replicaAnnouncedIp;
   private long outstanding;
   long pubsubLimitSince = -1;
 
@@ -317,6 +322,11 @@ public final class Client implements RequestParser.Sink {
       rejectInQueue(RdbPersistence.MISCONF);
       return;
     }
+    if (node.replication.refusesForTooFewReplicas(this, spec)) {
+      node.stats.rejected(spec);
+      rejectInQueue(Replication.NOREPLICAS);
+      return;
+    }
     if (node.replication.refusesWrite(this, spec)) {
       node.stats.rejected(spec);
       rejectInQueue(Replication.READONLY);
@@ -556,6 +566,7 @@ public final class Client implements RequestParser.Sink {
     node.transactions.unwatchAll(this);
     node.pubsub.unsubscribeAll(this);
     node.blocking.unblock(this);
+    node.replication.replicaGone(this);
     node.removeClient(this);
   }
 

@@ -213,6 +213,7 @@ public final class Replication {
     };
     commands.register("replicaof", replicaof);
     commands.register("slaveof", replicaof);
+    registerMaster(commands);
   }
 
   /** Called at start with the configured replicaof (host port), if any. */
@@ -229,6 +230,8 @@ public final class Replication {
     dropLink();
     masterHost = host;
     masterPort = port;
+    // As Redis: our replicas reconnect and may continue partially with the new history.
+    disconnectReplicas();
     node.config.setInternal("replicaof", new NodeConfig.ReplicaOf(host, port));
     state = State.CONNECT;
     node.log.notice("Connecting to MASTER " + host + ":" + port);
@@ -247,6 +250,8 @@ public final class Replication {
     state = State.NONE;
     node.config.setInternal("replicaof", null);
     shiftReplicationId();
+    streamDb = -1;
+    disconnectReplicas();
   }
 
   private void shiftReplicationId() {
@@ -507,6 +512,7 @@ public final class Replication {
         secondOffset = offset + 1;
         node.replid = p[1];
         node.log.notice("Master replication ID changed to " + p[1]);
+        disconnectReplicas();
       }
       node.log.notice("Successful partial resynchronization with master.");
       node.log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
@@ -608,10 +614,13 @@ public final class Replication {
       return;
     }
     payload = null;
+    // Our replicas' copies belong to the old history: they sync again.
+    disconnectReplicas();
     node.replid = pendingReplid;
     node.replid2 = "0".repeat(40);
     secondOffset = -1;
     offset = pendingOffset;
+    backlogBase = offset;
     haveHistory = true;
     node.dirty++;
     node.log.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%.3f seconds)",
@@ -620,34 +629,43 @@ public final class Replication {
   }
 
   private void startStream() {
+    if (backlog == null) createBacklog();
     state = State.CONNECTED;
     linkDownSinceMs = 0;
     master = Client.loader(node);
     master.isMaster = true;
+    master.db = node.db(loadedStreamDb);
+    loadedStreamDb = 0;
     streamParser = new io.redisha.resp.RequestParser(streamSink);
     streamParser.setAuthRequired(false);
     sendAck();
   }
 
   private io.redisha.resp.RequestParser streamParser;
+  /** repl-stream-db of the payload: the database the stream has selected (a chained master's). */
+  private int loadedStreamDb;
+
+  /** The payload's repl-stream-db aux field, told by the loader. */
+  public void payloadStreamDb(int db) {
+    if (db >= 0 && db < node.databases()) loadedStreamDb = db;
+  }
 
   private final io.redisha.resp.RequestParser.Sink streamSink = new io.redisha.resp.RequestParser.Sink() {
     @Override
     public void onCommand(byte[][] argv) {
       if (master == null) return;
-      long len = encodedLength(argv);
       if (argv.length >= 2 && Args.is(argv[0], "replconf") && Args.is(argv[1], "getack")) {
         sendAck();
-        offset += len;
-        return;
+      } else {
+        applying = true;
+        try {
+          master.replay(argv);
+        } finally {
+          applying = false;
+        }
       }
-      applying = true;
-      try {
-        master.replay(argv);
-      } finally {
-        applying = false;
-      }
-      offset += len;
+      // Our own replicas get the master's stream as it came, so offsets agree along a chain.
+      appendStream(encode(argv));
     }
 
     @Override
@@ -658,11 +676,12 @@ public final class Replication {
   };
 
   private void sendAck() {
-    if (link != null && state == State.CONNECTED) send("REPLCONF", "ACK", Long.toString(offset));
+    if (link != null && (state == State.CONNECTED)) send("REPLCONF", "ACK", Long.toString(offset));
   }
 
   /** Once a second, from the node's cron. */
   void tick() {
+    masterTick();
     if (masterHost == null) return;
     long now = node.clock.nowMs();
     long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
@@ -681,6 +700,375 @@ public final class Replication {
           node.log.warning("Timeout connecting to the MASTER...");
           dropLink();
         }
+      }
+    }
+  }
+
+  // ================================================================ master side
+
+  /**
+   * One replica connected to this node: a normal client connection that sent PSYNC;
+   * from then on it only receives the stream and sends REPLCONF ACK.
+   */
+  public static final class ReplicaConn {
+    final Client client;
+    int listeningPort;
+    String announcedIp;
+    long ackOffset;
+    long ackMs;
+
+    ReplicaConn(Client client) {
+      this.client = client;
+    }
+
+    public int listeningPort() {
+      return listeningPort;
+    }
+
+    public long ackOffset() {
+      return ackOffset;
+    }
+
+    public long ackMs() {
+      return ackMs;
+    }
+
+    public String ip() {
+      if (announcedIp != null) return announcedIp;
+      String a = client.addr;
+      int colon = a.lastIndexOf(':');
+      String h = colon < 0 ? a : a.substring(0, colon);
+      return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+    }
+  }
+
+  private final java.util.List<ReplicaConn> replicas = new java.util.ArrayList<>();
+
+  /**
+   * The backlog: the last repl-backlog-size bytes of the stream, as a ring. The byte at
+   * stream offset o (1-based, as Redis counts) sits at (o - 1) mod size. Created when
+   * the first replica asks for a sync (or when this node syncs from its master), as in
+   * Redis; until then the offset does not move.
+   */
+  private byte[] backlog;
+  /** Stream offset at which the backlog was created: it holds bytes after it. */
+  private long backlogBase;
+  /** The database the stream has selected last, -1 to force a SELECT. */
+  private int streamDb = -1;
+  private long lastPingMs;
+  long syncFull, syncPartialOk, syncPartialErr;
+
+  private final Propagation.Sink backlogSink = (db, argv) -> {
+    // A replica forwards its master's bytes as they are (see onCommand), not its own re-encoding.
+    if (masterHost != null || backlog == null) return;
+    if (db != streamDb) {
+      appendStream(encode(new byte[][] {SELECT, Long.toString(db).getBytes(StandardCharsets.US_ASCII)}));
+      streamDb = db;
+    }
+    appendStream(encode(argv));
+  };
+
+  private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+
+  private void createBacklog() {
+    int size = (int) Math.min(Integer.MAX_VALUE - 8, node.config.getLong("repl-backlog-size"));
+    backlog = new byte[size];
+    backlogBase = offset;
+    node.propagation.addSink(backlogSink);
+  }
+
+  /** Bytes of the stream held: repl_backlog_histlen. */
+  public long backlogHistlen() {
+    return backlog == null ? 0 : Math.min(backlog.length, offset - backlogBase);
+  }
+
+  public long backlogFirstByte() {
+    return backlog == null ? 0 : offset - backlogHistlen() + 1;
+  }
+
+  public boolean backlogActive() {
+    return backlog != null;
+  }
+
+  /** Appends stream bytes: to the backlog, to every replica, and to the offset. */
+  private void appendStream(byte[] b) {
+    if (backlog == null) return;
+    int size = backlog.length;
+    int from = 0;
+    if (b.length > size) from = b.length - size;
+    long o = offset + from; // bytes before this chunk's kept part
+    int pos = (int) (o % size);
+    int n = b.length - from;
+    int first = Math.min(n, size - pos);
+    System.arraycopy(b, from, backlog, pos, first);
+    if (n > first) System.arraycopy(b, from + first, backlog, 0, n - first);
+    offset += b.length;
+    if (!replicas.isEmpty()) {
+      Buffer buf = Buffer.buffer(b);
+      for (ReplicaConn r : replicas) r.client.socket().write(buf);
+    }
+  }
+
+  /** The backlog's bytes from stream offset {@code from} (1-based) to the end. */
+  private byte[] backlogFrom(long from) {
+    int size = backlog.length;
+    int n = (int) (offset - from + 1);
+    byte[] out = new byte[n];
+    int pos = (int) ((from - 1) % size);
+    int first = Math.min(n, size - pos);
+    System.arraycopy(backlog, pos, out, 0, first);
+    if (n > first) System.arraycopy(backlog, 0, out, first, n - first);
+    return out;
+  }
+
+  public long syncFull() {
+    return syncFull;
+  }
+
+  public long syncPartialOk() {
+    return syncPartialOk;
+  }
+
+  public long syncPartialErr() {
+    return syncPartialErr;
+  }
+
+  public java.util.List<ReplicaConn> replicas() {
+    return replicas;
+  }
+
+  public boolean isReplicaClient(Client c) {
+    return c.replicaConn != null;
+  }
+
+  /** A replica's connection closed. */
+  void replicaGone(Client c) {
+    if (c.replicaConn == null) return;
+    replicas.remove(c.replicaConn);
+    node.log.notice("Connection with replica " + c.replicaConn.ip() + ":" + c.replicaConn.listeningPort + " lost.");
+  }
+
+  /** Drops every replica connection: they reconnect and PSYNC, learning the new history. */
+  private void disconnectReplicas() {
+    for (ReplicaConn r : new java.util.ArrayList<>(replicas)) r.client.close();
+    replicas.clear();
+  }
+
+  void registerMaster(Commands commands) {
+    commands.register("replconf", this::replconf);
+    commands.register("psync", this::psync);
+    commands.register("wait", this::waitCommand);
+  }
+
+  private void replconf(Client c, byte[][] argv) {
+    if (argv.length % 2 == 0) {
+      c.error(Args.SYNTAX);
+      return;
+    }
+    for (int i = 1; i < argv.length; i += 2) {
+      byte[] opt = argv[i];
+      String val = Args.str(argv[i + 1]);
+      if (Args.is(opt, "listening-port")) {
+        Long p = Args.parseLong(argv[i + 1]);
+        if (p == null) {
+          c.error("ERR value is not an integer or out of range");
+          return;
+        }
+        c.replicaListeningPort = p.intValue();
+      } else if (Args.is(opt, "ip-address")) {
+        c.replicaAnnouncedIp = val;
+      } else if (Args.is(opt, "capa") || Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
+        // eof and psync2: we always send a sized payload and always understand PSYNC2.
+      } else if (Args.is(opt, "ack")) {
+        // An ACK gets no reply, as in Redis.
+        ReplicaConn r = c.replicaConn;
+        Long o = Args.parseLong(argv[i + 1]);
+        if (r != null && o != null) {
+          if (o > r.ackOffset) r.ackOffset = o;
+          r.ackMs = node.clock.nowMs();
+          checkWaiters();
+        }
+        return;
+      } else if (Args.is(opt, "getack")) {
+        // Only meaningful from a master, whose stream the link handles itself.
+        return;
+      } else {
+        c.error("ERR Unrecognized REPLCONF option: " + Args.str(opt));
+        return;
+      }
+    }
+    c.reply().ok();
+  }
+
+  private void psync(Client c, byte[][] argv) {
+    if (c.replicaConn != null) return;
+    if (masterHost != null && state != State.CONNECTED) {
+      c.error("NOMASTERLINK Can't SYNC while not connected with my master");
+      return;
+    }
+    if (c.inMulti() || c.inExec) {
+      c.error("ERR Replica can't interact with the keyspace");
+      return;
+    }
+    String replid = Args.str(argv[1]);
+    Long from = Args.parseLong(argv[2]);
+    ReplicaConn r = new ReplicaConn(c);
+    r.listeningPort = c.replicaListeningPort;
+    r.announcedIp = c.replicaAnnouncedIp;
+    r.ackMs = node.clock.nowMs();
+    boolean known = replid.equals(node.replid) || (replid.equals(node.replid2) && from != null && from <= secondOffset);
+    if (known && backlog != null && from != null && from >= backlogFirstByte() && from <= offset + 1) {
+      syncPartialOk++;
+      c.reply().simple("CONTINUE " + node.replid);
+      c.flush();
+      byte[] missing = backlogFrom(from);
+      if (missing.length > 0) c.socket().write(Buffer.buffer(missing));
+      c.replicaConn = r;
+      replicas.add(r);
+      node.log.notice("Partial resynchronization request from " + c.addr + " accepted. Sending "
+          + missing.length + " bytes of backlog starting from offset " + from + ".");
+      return;
+    }
+    if (!replid.equals("?")) {
+      syncPartialErr++;
+      node.log.notice("Partial resynchronization not accepted for " + c.addr + " (requested " + replid + ":" + from + ")");
+    }
+    if (backlog == null) {
+      if (masterHost == null && replicas.isEmpty()) {
+        // As Redis: a master's history starts with its first replica.
+        node.replid = Node.randomHex40();
+        node.replid2 = "0".repeat(40);
+        secondOffset = -1;
+      }
+      createBacklog();
+    }
+    syncFull++;
+    byte[] rdb;
+    try {
+      rdb = node.persistence.replicationPayload();
+    } catch (IOException e) {
+      node.log.warning("Failed producing the RDB for replica " + c.addr + ": " + e);
+      c.close();
+      return;
+    }
+    node.log.notice("Replica " + c.addr + " asks for synchronization; full resync, sending " + rdb.length
+        + " bytes of RDB (made on the event loop, sent without a file)");
+    c.reply().simple("FULLRESYNC " + node.replid + " " + offset);
+    c.flush();
+    c.socket().write(Buffer.buffer(("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+    c.socket().write(Buffer.buffer(rdb));
+    // The payload reflects the data set at this offset; the stream goes on from it, after a SELECT.
+    streamDb = masterHost == null ? -1 : streamDb;
+    c.replicaConn = r;
+    replicas.add(r);
+  }
+
+  // ---------------------------------------------------------------- WAIT
+
+  private record Waiter(Client client, Blocking.Request request, long target, long wanted) {}
+
+  private final java.util.List<Waiter> waiters = new java.util.ArrayList<>();
+
+  private int acked(long target) {
+    int n = 0;
+    for (ReplicaConn r : replicas) if (r.ackOffset >= target) n++;
+    return n;
+  }
+
+  private void waitCommand(Client c, byte[][] argv) {
+    if (masterHost != null) {
+      c.error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is "
+          + "configured to be writable (which is not the default) writes to replicas are just local and are not propagated.");
+      return;
+    }
+    Long wanted = Args.parseLong(argv[1]);
+    Long timeout = Args.parseLong(argv[2]);
+    if (wanted == null || timeout == null) {
+      c.error("ERR value is not an integer or out of range");
+      return;
+    }
+    if (timeout < 0) {
+      c.error("ERR timeout is negative");
+      return;
+    }
+    long target = offset;
+    int now = acked(target);
+    if (now >= wanted || c.inExec) {
+      c.reply().integer(now);
+      return;
+    }
+    node.blocking.block(c, java.util.List.of(), timeout, x -> false, () -> c.reply().integer(acked(target)));
+    waiters.add(new Waiter(c, c.blocked, target, wanted));
+    getAck();
+  }
+
+  private boolean getAckSent;
+
+  /** Asks the replicas for an ACK now (at most once per event-loop turn). */
+  private void getAck() {
+    if (getAckSent || replicas.isEmpty()) return;
+    getAckSent = true;
+    node.vertx().runOnContext(v -> {
+      getAckSent = false;
+      if (masterHost == null && backlog != null) {
+        // Redis sends it with the stream's current database: no SELECT needed.
+        appendStream(encode(new byte[][] {"REPLCONF".getBytes(), "GETACK".getBytes(), "*".getBytes()}));
+      }
+    });
+  }
+
+  private void checkWaiters() {
+    if (waiters.isEmpty()) return;
+    for (Waiter w : new java.util.ArrayList<>(waiters)) {
+      if (w.client.blocked != w.request || w.client.isClosed()) {
+        waiters.remove(w);
+        continue;
+      }
+      int n = acked(w.target);
+      if (n >= w.wanted) {
+        waiters.remove(w);
+        node.blocking.unblock(w.client);
+        w.client.reply().integer(n);
+        w.client.flush();
+        w.client.resumePending();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- min-replicas-to-write
+
+  public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+
+  /** Replicas whose last ACK is at most min-replicas-max-lag seconds old. */
+  public int goodReplicas() {
+    long maxLag = node.config.getLong("min-replicas-max-lag") * 1000;
+    long now = node.clock.nowMs();
+    int n = 0;
+    for (ReplicaConn r : replicas) if (now - r.ackMs <= maxLag) n++;
+    return n;
+  }
+
+  boolean refusesForTooFewReplicas(Client c, CommandSpec spec) {
+    if (masterHost != null || c.isMaster) return false;
+    int min = node.config.getInt("min-replicas-to-write");
+    if (min <= 0 || node.config.getLong("min-replicas-max-lag") <= 0) return false;
+    boolean write = spec.isWrite() || (spec.name().equals("exec") && c.queueWrites());
+    return write && goodReplicas() < min;
+  }
+
+  /** The master's part of the second tick: PINGs in the stream keep the replicas' links alive. */
+  void masterTick() {
+    long now = node.clock.nowMs();
+    if (masterHost == null && backlog != null && !replicas.isEmpty()
+        && now - lastPingMs >= node.config.getInt("repl-ping-replica-period") * 1000L) {
+      lastPingMs = now;
+      appendStream(encode(new byte[][] {"PING".getBytes(StandardCharsets.US_ASCII)}));
+    }
+    long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
+    for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
+      if (now - r.ackMs > timeoutMs) {
+        node.log.warning("Disconnecting timedout replica: " + r.ip() + ":" + r.listeningPort);
+        r.client.close();
       }
     }
   }

@@ -209,6 +209,7 @@ final class ClientCmd {
 
   /** As Redis's getClientType: a MONITOR counts as normal. Replication links come with the replication issue. */
   static Type typeOf(Client c) {
+    if (c.node.replication.isReplicaClient(c)) return Type.REPLICA;
     return c.isSubscribed() ? Type.PUBSUB : Type.NORMAL;
   }
 
@@ -256,6 +257,7 @@ final class ClientCmd {
   /** The flag letters in the order Redis prints them; N when none applies. */
   static String flags(Client o) {
     StringBuilder f = new StringBuilder(4);
+    if (o.node.replication.isReplicaClient(o)) f.append('S');
     if (o.isMonitor()) f.append('O');
     if (o.isSubscribed()) f.append('P');
     if (o.inMulti()) f.append('x');

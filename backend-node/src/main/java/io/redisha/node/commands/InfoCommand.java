@@ -284,9 +284,9 @@ final class InfoCommand {
     field(sb, "instantaneous_input_repl_kbps", "0.00");
     field(sb, "instantaneous_output_repl_kbps", "0.00");
     field(sb, "rejected_connections", s.rejectedConnections);
-    field(sb, "sync_full", 0);
-    field(sb, "sync_partial_ok", 0);
-    field(sb, "sync_partial_err", 0);
+    field(sb, "sync_full", node.replication.syncFull());
+    field(sb, "sync_partial_ok", node.replication.syncPartialOk());
+    field(sb, "sync_partial_err", node.replication.syncPartialErr());
     field(sb, "expired_keys", s.expiredKeys);
     field(sb, "expired_stale_perc", "0.00");
     field(sb, "expired_time_cap_reached_count", 0);
@@ -349,16 +349,23 @@ final class InfoCommand {
       field(sb, "slave_read_only", node.config.bool("replica-read-only") ? 1 : 0);
       field(sb, "replica_announced", node.config.bool("replica-announced") ? 1 : 0);
     }
-    field(sb, "connected_slaves", 0);
+    field(sb, "connected_slaves", r.replicas().size());
+    int n = 0;
+    long now = node.clock.nowMs();
+    for (io.redisha.node.Replication.ReplicaConn rc : r.replicas()) {
+      sb.append("slave").append(n++).append(":ip=").append(rc.ip()).append(",port=").append(rc.listeningPort())
+          .append(",state=online,offset=").append(rc.ackOffset()).append(",lag=").append((now - rc.ackMs()) / 1000)
+          .append("\r\n");
+    }
     field(sb, "master_failover_state", "no-failover");
     field(sb, "master_replid", node.replid);
     field(sb, "master_replid2", node.replid2);
     field(sb, "master_repl_offset", r.offset());
     field(sb, "second_repl_offset", r.secondOffset());
-    field(sb, "repl_backlog_active", 0);
+    field(sb, "repl_backlog_active", r.backlogActive() ? 1 : 0);
     field(sb, "repl_backlog_size", node.config.getLong("repl-backlog-size"));
-    field(sb, "repl_backlog_first_byte_offset", 0);
-    field(sb, "repl_backlog_histlen", 0);
+    field(sb, "repl_backlog_first_byte_offset", r.backlogFirstByte());
+    field(sb, "repl_backlog_histlen", r.backlogHistlen());
   }
 
   private void cpu(StringBuilder sb) {

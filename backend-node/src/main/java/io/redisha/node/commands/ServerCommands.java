@@ -58,7 +58,10 @@ public final class ServerCommands {
         c.reply().array(5).bulk("slave").bulk(r.masterHost()).integer(r.masterPort()).bulk(r.stateName())
             .integer(r.roleOffset());
       } else {
-        c.reply().array(3).bulk("master").integer(r.offset()).array(0);
+        c.reply().array(3).bulk("master").integer(r.offset()).array(r.replicas().size());
+        for (io.redisha.node.Replication.ReplicaConn rc : r.replicas()) {
+          c.reply().array(3).bulk(rc.ip()).bulk(Integer.toString(rc.listeningPort())).bulk(Long.toString(rc.ackOffset()));
+        }
       }
     });
     commands.register("shutdown", (c, argv) -> shutdown(node, c, argv));

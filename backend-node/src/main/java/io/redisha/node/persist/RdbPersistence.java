@@ -146,11 +146,44 @@ public final class RdbPersistence {
         loadedKeys, (System.nanoTime() - startNs) / 1e9));
   }
 
+  /**
+   * The data set as an RDB in memory, for a replica's full sync. Made on the event loop,
+   * so the stream offset it reflects is exact; it blocks the node as SAVE does.
+   */
+  public byte[] replicationPayload() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 16);
+    io.redisha.node.rdb.RdbWriter w = new io.redisha.node.rdb.RdbWriter(bytes, node.config.bool("rdbcompression"));
+    w.header(aux().withReplication(0, node.replid, node.replication.offset()));
+    for (int i = 0; i < node.databases(); i++) {
+      Db db = node.db(i);
+      if (db.size() == 0) continue;
+      w.selectDb(i, db.size(), db.expiresSize());
+      Map<Key, Long> expires = db.expiresMap();
+      for (Map.Entry<Key, Object> e : db.entries()) {
+        Long t = expires.isEmpty() ? null : expires.get(e.getKey());
+        w.entry(e.getKey().bytes, t == null ? -1 : t, Values.toRdb(e.getValue()));
+      }
+    }
+    w.finish();
+    return bytes.toByteArray();
+  }
+
   private void loadFrom(java.io.InputStream in, String f) throws IOException {
     long now = node.replication.isReplica() ? Long.MIN_VALUE : System.currentTimeMillis();
     long[] counts = new long[2];
     try {
       RdbReader.read(in, f, new RdbVisitor() {
+        @Override
+        public void aux(String name, byte[] value) {
+          if (name.equals("repl-stream-db")) {
+            try {
+              node.replication.payloadStreamDb(Integer.parseInt(new String(value, java.nio.charset.StandardCharsets.US_ASCII)));
+            } catch (NumberFormatException ignored) {
+              // not a number: the stream starts in database 0
+            }
+          }
+        }
+
         @Override
         public void selectDb(int db) throws IOException {
           if (db >= node.databases()) {

@@ -1,0 +1,98 @@
+package io.redisha.node.replication;
+
+import static io.redisha.node.replication.ReplicaOfRealMasterTest.PW;
+import static io.redisha.node.replication.ReplicaOfRealMasterTest.assertSame;
+import static io.redisha.node.replication.ReplicaOfRealMasterTest.auth;
+import static io.redisha.node.replication.ReplicaOfRealMasterTest.mixedWrites;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redisha.testing.Await;
+import io.redisha.testing.Info;
+import io.redisha.testing.RealRedis;
+import io.redisha.testing.Reply;
+import io.redisha.testing.RespClient;
+import io.redisha.testing.TestNode;
+import org.junit.jupiter.api.Test;
+
+/** Our node as the master of a real redis-server 7.0 replica, and of our own. */
+class RealReplicaOfOurMasterTest {
+
+  static void awaitLinkUp(RespClient r, String who) throws Exception {
+    Await.until(() -> Reply.str(r.call("INFO", "replication")).contains("master_link_status:up"), who + "'s link to come up");
+  }
+
+  static void awaitCaughtUp(RespClient master, RespClient replica) throws Exception {
+    Await.until(() -> Info.field(master, "replication", "master_repl_offset")
+        == Info.field(replica, "replication", "master_repl_offset"), "the replica to reach the master's offset");
+  }
+
+  @Test
+  void realReplicaFullSyncStreamAndPartialResync() throws Exception {
+    try (TestNode ours = TestNode.start("--requirepass", PW, "--masterauth", PW);
+        RespClient m = ours.client()) {
+      auth(m);
+      mixedWrites(m, "before:");
+      try (RealRedis real = RealRedis.start("redis-server", new String[] {"--requirepass", PW, "--masterauth", PW,
+              "--replicaof", "127.0.0.1", Integer.toString(ours.port())});
+          RespClient r = real.client()) {
+        auth(r);
+        awaitLinkUp(r, "the real replica");
+        assertEquals(1, Info.field(m, "stats", "sync_full"));
+        mixedWrites(m, "after:");
+        awaitCaughtUp(m, r);
+        Await.until(() -> !Keyspace.dump(m, 4).containsKey("0:before:short")
+            && !Keyspace.dump(r, 4).containsKey("0:before:short"), "the short key's DEL to reach the replica");
+        awaitCaughtUp(m, r);
+        assertSame(m, r);
+        String info = Reply.str(m.call("INFO", "replication"));
+        assertTrue(info.contains("connected_slaves:1\r\nslave0:ip=127.0.0.1,port=" + real.port + ",state=online,offset="), info);
+        Await.until(() -> Info.field(m, "replication", "master_repl_offset")
+            == Long.parseLong(Reply.str(((Reply.Agg) ((Reply.Agg) ((Reply.Agg) m.call("ROLE")).items().get(2)).items().get(0)).items().get(2))),
+            "ROLE to show the replica's ACK of the current offset");
+
+        assertEquals(new Reply.Int(1), m.call("WAIT", "1", "1000"));
+        assertEquals(new Reply.Int(1), m.call("CLIENT", "KILL", "TYPE", "replica"));
+        mixedWrites(m, "during:");
+        awaitLinkUp(r, "the real replica");
+        awaitCaughtUp(m, r);
+        assertEquals(1, Info.field(m, "stats", "sync_partial_ok"));
+        assertEquals(1, Info.field(m, "stats", "sync_full"));
+        assertSame(m, r);
+      }
+    }
+  }
+
+  @Test
+  void ourReplicaAndPromotionKeepsOtherReplicasPartial() throws Exception {
+    // real master -> ours and a real replica; ours is promoted; the real one re-pointed to ours continues partially.
+    try (RealRedis master = RealRedis.start("redis-server", new String[] {"--requirepass", PW, "--masterauth", PW});
+        RespClient m = master.client()) {
+      auth(m);
+      mixedWrites(m, "before:");
+      try (TestNode ours = TestNode.start("--requirepass", PW, "--masterauth", PW);
+          RespClient o = ours.client();
+          RealRedis other = RealRedis.start("redis-server", new String[] {"--requirepass", PW, "--masterauth", PW,
+              "--replicaof", "127.0.0.1", Integer.toString(master.port)});
+          RespClient x = other.client()) {
+        auth(o);
+        auth(x);
+        assertEquals(new Reply.Simple("OK"), o.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port)));
+        awaitLinkUp(o, "our replica");
+        awaitLinkUp(x, "the real replica");
+        mixedWrites(m, "after:");
+        awaitCaughtUp(m, o);
+        awaitCaughtUp(m, x);
+        assertEquals(new Reply.Simple("OK"), o.call("REPLICAOF", "NO", "ONE"));
+        assertEquals("master", Reply.str(((Reply.Agg) o.call("ROLE")).items().get(0)));
+        assertEquals(new Reply.Simple("OK"), x.call("REPLICAOF", "127.0.0.1", Integer.toString(ours.port())));
+        awaitLinkUp(x, "the real replica re-pointed to ours");
+        assertEquals(1, Info.field(o, "stats", "sync_partial_ok"));
+        assertEquals(0, Info.field(o, "stats", "sync_full"));
+        mixedWrites(o, "promoted:");
+        awaitCaughtUp(o, x);
+        assertSame(o, x);
+      }
+    }
+  }
+}
