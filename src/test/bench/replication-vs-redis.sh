@@ -77,8 +77,9 @@ start() {
     "$JAVA" $JAVA_OPTS -jar "$JAR" node --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" \
       --logfile "$dir/server.log" &
   else
+    # No diskless-sync delay: Redis would otherwise wait 5 s for more replicas before each full sync.
     redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no \
-      --logfile "$dir/server.log" &
+      --repl-diskless-sync-delay 0 --logfile "$dir/server.log" &
   fi
   PIDS+=($!)
   await_ping "$port"

@@ -804,9 +804,23 @@ public final class Replication {
     if (n > first) System.arraycopy(b, from + first, backlog, 0, n - first);
     offset += b.length;
     if (!replicas.isEmpty()) {
-      Buffer buf = Buffer.buffer(b);
-      for (ReplicaConn r : replicas) r.client.socket().write(buf);
+      // Batched per event-loop turn: a burst of commands costs one write per replica, not one each.
+      if (pendingStream == null) {
+        pendingStream = Buffer.buffer(Math.max(256, b.length));
+        node.vertx().runOnContext(v -> flushStream());
+      }
+      pendingStream.appendBytes(b);
     }
+  }
+
+  private Buffer pendingStream;
+
+  /** Sends what the stream gained since the last flush to every replica. */
+  private void flushStream() {
+    Buffer b = pendingStream;
+    pendingStream = null;
+    if (b == null || b.length() == 0) return;
+    for (ReplicaConn r : replicas) r.client.socket().write(b);
   }
 
   /** The backlog's bytes from stream offset {@code from} (1-based) to the end. */
@@ -910,6 +924,8 @@ public final class Replication {
       c.error("ERR Replica can't interact with the keyspace");
       return;
     }
+    // The replicas online so far get what is pending before the new one joins the list.
+    flushStream();
     String replid = Args.str(argv[1]);
     Long from = Args.parseLong(argv[2]);
     ReplicaConn r = new ReplicaConn(c);

@@ -1,0 +1,132 @@
+package io.redisha.node.replication;
+
+import static io.redisha.node.replication.RealReplicaOfOurMasterTest.awaitCaughtUp;
+import static io.redisha.node.replication.RealReplicaOfOurMasterTest.awaitLinkUp;
+import static io.redisha.node.replication.ReplicaOfRealMasterTest.PW;
+import static io.redisha.node.replication.ReplicaOfRealMasterTest.auth;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redisha.testing.Await;
+import io.redisha.testing.Info;
+import io.redisha.testing.RealRedis;
+import io.redisha.testing.Reply;
+import io.redisha.testing.RespClient;
+import io.redisha.testing.TestNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What users of a master and its replicas see, on our nodes (and field lists against redis-server). */
+class ReplicationBehaviourTest {
+
+  static final Reply OK = new Reply.Simple("OK");
+
+  @Test
+  void waitAndMinReplicasToWrite() throws Exception {
+    try (TestNode m = TestNode.start(); RespClient mc = m.client();
+        TestNode r = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(m.port())); RespClient rc = r.client()) {
+      awaitLinkUp(rc, "the replica");
+      mc.call("SET", "a", "1");
+      assertEquals(new Reply.Int(1), mc.call("WAIT", "1", "2000"));
+      long t0 = System.nanoTime();
+      assertEquals(new Reply.Int(1), mc.call("WAIT", "2", "200"));
+      assertTrue(System.nanoTime() - t0 >= 150_000_000L, "WAIT 2 returned before its timeout");
+      assertEquals(new Reply.Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 "
+          + "if a replica is configured to be writable (which is not the default) writes to replicas are just local and "
+          + "are not propagated."), rc.call("WAIT", "0", "0"));
+      assertEquals(OK, mc.call("CONFIG", "SET", "min-replicas-to-write", "2"));
+      assertEquals(new Reply.Error("NOREPLICAS Not enough good replicas to write."), mc.call("SET", "a", "2"));
+      assertTrue(mc.call("GET", "a") instanceof Reply.Bulk, "reads stay allowed");
+      assertEquals(OK, mc.call("CONFIG", "SET", "min-replicas-to-write", "1"));
+      assertEquals(OK, mc.call("SET", "a", "3"));
+      awaitCaughtUp(mc, rc);
+      assertEquals(new Reply.Bulk("3".getBytes()), rc.call("GET", "a"));
+      assertEquals(new Reply.Error("READONLY You can't write against a read only replica."), rc.call("DEL", "a"));
+      assertEquals(OK, rc.call("CONFIG", "SET", "replica-read-only", "no"));
+      assertEquals(new Reply.Int(1), rc.call("DEL", "a"));
+    }
+  }
+
+  @Test
+  void replicaKeepsExpiredKeysUntilTheMastersDel() throws Exception {
+    try (TestNode m = TestNode.start("--enable-debug-command", "yes"); RespClient mc = m.client();
+        TestNode r = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(m.port())); RespClient rc = r.client()) {
+      awaitLinkUp(rc, "the replica");
+      assertEquals(OK, mc.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
+      mc.call("SET", "k", "v", "PX", "50");
+      awaitCaughtUp(mc, rc);
+      Thread.sleep(80); // the key's TTL has to pass; nothing else observable waits for it
+      assertEquals(new Reply.Null('$'), rc.call("GET", "k"));
+      assertEquals(new Reply.Int(1), rc.call("DBSIZE"), "the replica does not delete the key itself");
+      assertEquals(new Reply.Null('$'), mc.call("GET", "k"));
+      Await.until(() -> rc.call("DBSIZE").equals(new Reply.Int(0)), "the master's DEL to reach the replica");
+    }
+  }
+
+  @Test
+  void staleDataMasterDownAndWrongMasterauth() throws Exception {
+    try (TestNode m = TestNode.start("--requirepass", PW); RespClient mc = m.client();
+        TestNode r = TestNode.start("--masterauth", "wrong", "--replicaof", "127.0.0.1", Integer.toString(m.port()));
+        RespClient rc = r.client()) {
+      auth(mc);
+      Await.until(() -> Reply.str(mc.call("INFO", "errorstats")).contains("errorstat_WRONGPASS:count="),
+          "the master to refuse the replica's AUTH");
+      assertTrue(Reply.str(rc.call("INFO", "replication")).contains("master_link_status:down"));
+      assertTrue(rc.call("GET", "x") instanceof Reply.Null, "a replica without its master serves (stale) reads");
+      assertEquals(OK, rc.call("CONFIG", "SET", "replica-serve-stale-data", "no"));
+      assertEquals(new Reply.Error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."),
+          rc.call("GET", "x"));
+      assertTrue(rc.call("INFO", "replication") instanceof Reply.Bulk, "INFO is allowed on a stale replica");
+      assertEquals(OK, rc.call("CONFIG", "SET", "masterauth", PW));
+      awaitLinkUp(rc, "the replica after the right password");
+      assertTrue(rc.call("GET", "x") instanceof Reply.Null);
+    }
+  }
+
+  @Test
+  void chainedReplicaHasTheSameOffsets() throws Exception {
+    try (TestNode a = TestNode.start(); RespClient ac = a.client();
+        TestNode b = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(a.port())); RespClient bc = b.client();
+        TestNode c = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(b.port())); RespClient cc = c.client()) {
+      awaitLinkUp(bc, "the first replica");
+      awaitLinkUp(cc, "the chained replica");
+      for (int i = 0; i < 50; i++) ac.call("RPUSH", "l", Integer.toString(i));
+      ac.call("SELECT", "2");
+      ac.call("SET", "in2", "x");
+      awaitCaughtUp(ac, bc);
+      awaitCaughtUp(ac, cc);
+      assertEquals(Keyspace.dump(ac, 3), Keyspace.dump(cc, 3));
+      assertEquals(Info.field(ac, "replication", "master_repl_offset"), Info.field(cc, "replication", "master_repl_offset"));
+    }
+  }
+
+  /** The field names of INFO replication, in order, for both roles: ours against redis-server's. */
+  @Test
+  void infoReplicationFieldsAsRedis() throws Exception {
+    try (RealRedis rm = RealRedis.start("redis-server", new String[0]);
+        RealRedis rr = RealRedis.start("redis-server", new String[] {"--replicaof", "127.0.0.1", "0"});
+        TestNode om = TestNode.start();
+        TestNode or = TestNode.start();
+        RespClient rmc = rm.client(); RespClient rrc = rr.client(); RespClient omc = om.client(); RespClient orc = or.client()) {
+      rrc.call("REPLICAOF", "127.0.0.1", Integer.toString(rm.port));
+      orc.call("REPLICAOF", "127.0.0.1", Integer.toString(om.port()));
+      awaitLinkUp(rrc, "the real replica");
+      awaitLinkUp(orc, "our replica");
+      assertEquals(names(rmc), names(omc));
+      assertEquals(names(rrc), names(orc));
+      Reply.Agg realRole = (Reply.Agg) rrc.call("ROLE");
+      Reply.Agg ourRole = (Reply.Agg) orc.call("ROLE");
+      assertEquals(realRole.items().size(), ourRole.items().size());
+      assertEquals(realRole.items().get(3), ourRole.items().get(3));
+    }
+  }
+
+  private static List<String> names(RespClient c) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String l : Reply.str(c.call("INFO", "replication")).split("\r\n")) {
+      if (l.contains(":")) out.add(l.replaceAll("^slave\\d+:.*", "slaveN").split(":")[0]);
+    }
+    return out;
+  }
+}
