@@ -50,6 +50,7 @@ public final class Replication {
     RECEIVE_PONG,
     RECEIVE_AUTH,
     RECEIVE_PORT,
+    RECEIVE_IP,
     RECEIVE_CAPA,
     RECEIVE_PSYNC,
     /** Receiving the RDB payload of a full resync. */
@@ -458,8 +459,19 @@ public final class Replication {
         if (line.startsWith("-")) {
           node.log.notice("(Non critical) Master does not understand REPLCONF listening-port: " + line);
         }
-        state = State.RECEIVE_CAPA;
-        send("REPLCONF", "capa", "eof", "capa", "psync2");
+        String ip = node.config.getString("replica-announce-ip");
+        if (!ip.isEmpty()) {
+          state = State.RECEIVE_IP;
+          send("REPLCONF", "ip-address", ip);
+        } else {
+          sendCapa();
+        }
+      }
+      case RECEIVE_IP -> {
+        if (line.startsWith("-")) {
+          node.log.notice("(Non critical) Master does not understand REPLCONF ip-address: " + line);
+        }
+        sendCapa();
       }
       case RECEIVE_CAPA -> {
         if (line.startsWith("-")) {
@@ -477,6 +489,11 @@ public final class Replication {
       case RECEIVE_PSYNC -> psyncReply(line);
       default -> throw new IllegalStateException("reply in state " + state);
     }
+  }
+
+  private void sendCapa() {
+    state = State.RECEIVE_CAPA;
+    send("REPLCONF", "capa", "eof", "capa", "psync2");
   }
 
   private void sendPort() {
@@ -1072,9 +1089,31 @@ public final class Replication {
     return write && goodReplicas() < min;
   }
 
+  /** Since when a master's backlog has had no replica (repl-backlog-ttl), 0 while it has some. */
+  private long noReplicasSinceMs;
+
   /** The master's part of the second tick: PINGs in the stream keep the replicas' links alive. */
   void masterTick() {
     long now = node.clock.nowMs();
+    if (masterHost == null && backlog != null) {
+      if (!replicas.isEmpty()) {
+        noReplicasSinceMs = 0;
+      } else if (noReplicasSinceMs == 0) {
+        noReplicasSinceMs = now;
+      } else {
+        long ttl = node.config.getLong("repl-backlog-ttl");
+        if (ttl > 0 && now - noReplicasSinceMs > ttl * 1000) {
+          // As Redis: the history is dropped with the backlog, so a new ID starts.
+          node.replid = Node.randomHex40();
+          node.replid2 = "0".repeat(40);
+          secondOffset = -1;
+          node.propagation.removeSink(backlogSink);
+          backlog = null;
+          noReplicasSinceMs = 0;
+          node.log.notice("Replication backlog freed after " + ttl + " seconds without connected replicas.");
+        }
+      }
+    }
     if (masterHost == null && backlog != null && !replicas.isEmpty()
         && now - lastPingMs >= node.config.getInt("repl-ping-replica-period") * 1000L) {
       lastPingMs = now;

@@ -111,4 +111,27 @@ class ReplicaOfRealMasterTest {
       }
     }
   }
+
+  /** Redis's disk-based full sync sends a sized payload ({@code $<len>}), not the EOF-marker form. */
+  @Test
+  void fullSyncFromDiskBasedRealMaster() throws Exception {
+    try (RealRedis real = RealRedis.start("redis-server", new String[] {"--requirepass", PW, "--repl-diskless-sync", "no"});
+        RespClient m = real.client()) {
+      auth(m);
+      mixedWrites(m, "before:");
+      try (TestNode ours = TestNode.start("--masterauth", PW, "--replica-announce-ip", "10.1.2.3");
+          RespClient r = ours.client()) {
+        assertEquals(new Reply.Simple("OK"), r.call("REPLICAOF", "127.0.0.1", Integer.toString(real.port)));
+        assertEquals(new Reply.Simple("OK Already connected to specified master"),
+            r.call("SLAVEOF", "127.0.0.1", Integer.toString(real.port)));
+        Await.until(() -> Reply.str(r.call("INFO", "replication")).contains("master_link_status:up"),
+            "the link to come up after a disk-based full sync");
+        assertTrue(Reply.str(m.call("INFO", "replication")).contains("slave0:ip=10.1.2.3,port=" + ours.port()));
+        mixedWrites(m, "after:");
+        awaitCaughtUp(m, r);
+        Await.until(() -> !Keyspace.dump(r, 4).containsKey("0:before:short"), "the short key's DEL");
+        assertSame(m, r);
+      }
+    }
+  }
 }
