@@ -228,6 +228,7 @@ public final class Replication {
 
   /** Becomes (or moves to another master as) a replica; the data set is kept until a full sync replaces it. */
   public void setMaster(String host, int port) {
+    if (masterHost == null) unblockAllForRoleChange();
     dropLink();
     masterHost = host;
     masterPort = port;
@@ -237,6 +238,17 @@ public final class Replication {
     state = State.CONNECT;
     node.log.notice("Connecting to MASTER " + host + ":" + port);
     connect();
+  }
+
+  /** A master becoming a replica: its blocked clients would wait for writes that can no longer come from them. */
+  private void unblockAllForRoleChange() {
+    for (Client c : new java.util.ArrayList<>(node.clients.values())) {
+      if (c.blocked == null) continue;
+      node.blocking.unblock(c);
+      c.error("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
+      c.flush();
+      c.resumePending();
+    }
   }
 
   /**

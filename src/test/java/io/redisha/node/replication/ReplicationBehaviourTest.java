@@ -129,4 +129,42 @@ class ReplicationBehaviourTest {
     }
     return out;
   }
+
+  /** Replication commands' replies and errors, ours against redis-server's. */
+  @Test
+  void commandRepliesAsRedis() throws Exception {
+    try (io.redisha.testing.Differential d = new io.redisha.testing.Differential()) {
+      d.both("REPLICAOF", "127.0.0.1", "abc");
+      d.both("REPLICAOF", "127.0.0.1", "70000");
+      d.both("REPLICAOF", "127.0.0.1");
+      d.both("REPLICAOF", "NO", "ONE");
+      d.both("SLAVEOF", "no", "one");
+      d.both("REPLCONF", "listening-port");
+      d.both("REPLCONF", "listening-port", "1234");
+      d.both("REPLCONF", "capa", "eof", "capa", "psync2");
+      d.both("REPLCONF", "nosuch", "x");
+      d.both("WAIT", "0", "0");
+      d.both("WAIT", "x", "0");
+      d.both("WAIT", "0", "-1");
+      d.both("ROLE");
+      d.both("MULTI");
+      d.both("REPLICAOF", "NO", "ONE");
+      d.both("EXEC");
+    }
+  }
+
+  @Test
+  void blockedClientsAreReleasedWhenTheMasterBecomesAReplica() throws Exception {
+    try (io.redisha.testing.Differential d = new io.redisha.testing.Differential();
+        RespClient ob = d.ours.client(); RespClient tb = d.theirs.client()) {
+      ob.send("BLPOP", "list", "0");
+      tb.send("BLPOP", "list", "0");
+      Await.blockedClients(d.a, 1, "ours");
+      Await.blockedClients(d.b, 1, "redis");
+      // Pointed at a port where nobody listens: the role change alone releases the client.
+      d.both("REPLICAOF", "127.0.0.1", "1");
+      assertEquals(tb.read(), ob.read());
+      d.both("REPLICAOF", "NO", "ONE");
+    }
+  }
 }
