@@ -876,6 +876,14 @@ public final class Replication {
     return syncPartialErr;
   }
 
+  /**
+   * The payload's repl-stream-db: on a replica, the database its master's stream has
+   * selected, since its own replicas get that stream as it is; a master re-sends SELECT.
+   */
+  public int payloadStreamDb() {
+    return masterHost != null && master != null ? master.db.id : 0;
+  }
+
   public java.util.List<ReplicaConn> replicas() {
     return replicas;
   }

@@ -94,6 +94,14 @@ class ReplicationBehaviourTest {
       for (int i = 0; i < 50; i++) ac.call("RPUSH", "l", Integer.toString(i));
       ac.call("SELECT", "2");
       ac.call("SET", "in2", "x");
+      // A replica of the middle one joining now: its stream continues in database 2 without a SELECT.
+      try (TestNode d = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(b.port())); RespClient dc = d.client()) {
+        awaitCaughtUp(ac, bc);
+        awaitLinkUp(dc, "the late chained replica");
+        ac.call("SET", "in2-later", "y");
+        awaitCaughtUp(ac, dc);
+        assertEquals(Keyspace.dump(ac, 3), Keyspace.dump(dc, 3));
+      }
       awaitCaughtUp(ac, bc);
       awaitCaughtUp(ac, cc);
       assertEquals(Keyspace.dump(ac, 3), Keyspace.dump(cc, 3));

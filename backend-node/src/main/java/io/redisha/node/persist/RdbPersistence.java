@@ -153,7 +153,7 @@ public final class RdbPersistence {
   public byte[] replicationPayload() throws IOException {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 16);
     io.redisha.node.rdb.RdbWriter w = new io.redisha.node.rdb.RdbWriter(bytes, node.config.bool("rdbcompression"));
-    w.header(aux().withReplication(0, node.replid, node.replication.offset()));
+    w.header(aux().withReplication(node.replication.payloadStreamDb(), node.replid, node.replication.offset()));
     for (int i = 0; i < node.databases(); i++) {
       Db db = node.db(i);
       if (db.size() == 0) continue;
