@@ -745,6 +745,8 @@ public final class Replication {
     String announcedIp;
     long ackOffset;
     long ackMs;
+    /** While its payload is being made: the stream since the payload's offset, sent after it. */
+    Buffer waiting;
 
     ReplicaConn(Client client) {
       this.client = client;
@@ -760,6 +762,11 @@ public final class Replication {
 
     public long ackMs() {
       return ackMs;
+    }
+
+    /** INFO's state: wait_bgsave while its payload is being made, then online. */
+    public String state() {
+      return waiting != null ? "wait_bgsave" : "online";
     }
 
     public String ip() {
@@ -849,7 +856,10 @@ public final class Replication {
     Buffer b = pendingStream;
     pendingStream = null;
     if (b == null || b.length() == 0) return;
-    for (ReplicaConn r : replicas) r.client.socket().write(b);
+    for (ReplicaConn r : replicas) {
+      if (r.waiting != null) r.waiting.appendBuffer(b);
+      else r.client.socket().write(b);
+    }
   }
 
   /** The backlog's bytes from stream offset {@code from} (1-based) to the end. */
@@ -996,6 +1006,7 @@ public final class Replication {
       createBacklog();
     }
     syncFull++;
+    if (startSnapshotSync(r)) return;
     byte[] rdb;
     try {
       rdb = node.persistence.replicationPayload();
@@ -1016,6 +1027,65 @@ public final class Replication {
     replicas.add(r);
   }
 
+  /** The full syncs waiting for the background payload now being written. */
+  private java.util.List<ReplicaConn> snapshotWaiters;
+
+  /**
+   * Full sync from the copy-on-write snapshot: +FULLRESYNC at the current offset now, the
+   * payload from a temporary file when the background save ends, then the stream that
+   * accumulated meanwhile. False when a save is already running (the caller then makes
+   * the payload in memory, in one go).
+   */
+  private boolean startSnapshotSync(ReplicaConn r) {
+    Client c = r.client;
+    if (snapshotWaiters != null) return false;
+    java.nio.file.Path target = java.nio.file.Path.of(node.config.getString("dir"))
+        .resolve("temp-repl-" + ProcessHandle.current().pid() + "-" + c.id + ".rdb");
+    long at = offset;
+    java.util.List<ReplicaConn> waiters = new java.util.ArrayList<>();
+    if (!node.persistence.startReplicationSave(target, failure -> snapshotDone(target, failure))) return false;
+    snapshotWaiters = waiters;
+    waiters.add(r);
+    r.waiting = Buffer.buffer();
+    c.reply().simple("FULLRESYNC " + node.replid + " " + at);
+    c.flush();
+    // The stream after the payload starts with a SELECT (a replica's upstream stream is proxied as is).
+    if (masterHost == null) streamDb = -1;
+    c.replicaConn = r;
+    replicas.add(r);
+    node.log.notice("Replica " + c.addr + " asks for synchronization; full resync from a background save at offset " + at);
+    return true;
+  }
+
+  private void snapshotDone(java.nio.file.Path target, Throwable failure) {
+    java.util.List<ReplicaConn> waiters = snapshotWaiters;
+    snapshotWaiters = null;
+    if (failure != null) {
+      node.log.warning("Background save for the replicas failed: " + failure);
+      for (ReplicaConn r : waiters) r.client.close();
+      return;
+    }
+    node.vertx().fileSystem().readFile(target.toString()).onComplete(ar -> {
+      node.vertx().fileSystem().delete(target.toString());
+      for (ReplicaConn r : waiters) {
+        if (r.client.isClosed()) continue;
+        if (ar.failed()) {
+          node.log.warning("Reading the payload for the replicas failed: " + ar.cause());
+          r.client.close();
+          continue;
+        }
+        Buffer payload = ar.result();
+        r.client.socket().write(Buffer.buffer(("$" + payload.length() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+        r.client.socket().write(payload);
+        Buffer rest = r.waiting;
+        r.waiting = null;
+        if (rest.length() > 0) r.client.socket().write(rest);
+        r.ackMs = node.clock.nowMs();
+        node.log.notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+      }
+    });
+  }
+
   // ---------------------------------------------------------------- WAIT
 
   private record Waiter(Client client, Blocking.Request request, long target, long wanted) {}
@@ -1024,7 +1094,7 @@ public final class Replication {
 
   private int acked(long target) {
     int n = 0;
-    for (ReplicaConn r : replicas) if (r.ackOffset >= target) n++;
+    for (ReplicaConn r : replicas) if (r.waiting == null && r.ackOffset >= target) n++;
     return n;
   }
 
@@ -1097,7 +1167,7 @@ public final class Replication {
     long maxLag = node.config.getLong("min-replicas-max-lag") * 1000;
     long now = node.clock.nowMs();
     int n = 0;
-    for (ReplicaConn r : replicas) if (now - r.ackMs <= maxLag) n++;
+    for (ReplicaConn r : replicas) if (r.waiting == null && now - r.ackMs <= maxLag) n++;
     return n;
   }
 
@@ -1141,6 +1211,12 @@ public final class Replication {
     }
     long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
     for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
+      if (r.waiting != null) {
+        // As Redis: a newline a second keeps a replica waiting for its payload from timing out.
+        r.client.socket().write(Buffer.buffer(new byte[] {'\n'}));
+        r.ackMs = now;
+        continue;
+      }
       if (now - r.ackMs > timeoutMs) {
         node.log.warning("Disconnecting timedout replica: " + r.ip() + ":" + r.listeningPort);
         r.client.close();

@@ -354,7 +354,7 @@ final class InfoCommand {
     long now = node.clock.nowMs();
     for (io.redisha.node.Replication.ReplicaConn rc : r.replicas()) {
       sb.append("slave").append(n++).append(":ip=").append(rc.ip()).append(",port=").append(rc.listeningPort())
-          .append(",state=online,offset=").append(rc.ackOffset()).append(",lag=").append((now - rc.ackMs()) / 1000)
+          .append(",state=").append(rc.state()).append(",offset=").append(rc.ackOffset()).append(",lag=").append((now - rc.ackMs()) / 1000)
           .append("\r\n");
     }
     field(sb, "master_failover_state", "no-failover");

@@ -42,6 +42,8 @@ public final class RdbPersistence {
 
   private final Node node;
   private Snapshot snapshot;
+  /** Set while the running snapshot is a full sync's payload rather than a BGSAVE. */
+  private java.util.function.Consumer<Throwable> replicationDone;
 
   private boolean lastBgsaveOk = true;
   private long lastBgsaveTimeSec = -1;
@@ -292,11 +294,47 @@ public final class RdbPersistence {
     }
   }
 
+  /**
+   * A full sync's payload written in the background from the copy-on-write snapshot, as
+   * BGSAVE writes dump.rdb, but to {@code target} (never over the dump). False when a save
+   * is already running: the caller makes the payload otherwise. {@code done} runs on the
+   * event loop with null or the failure. While it runs, INFO shows a BGSAVE in progress,
+   * as Redis does for its replication child.
+   */
+  public boolean startReplicationSave(Path target, java.util.function.Consumer<Throwable> done) {
+    if (snapshot != null) return false;
+    DumpFile f;
+    try {
+      f = DumpFile.create(target, tempName("repl-"), node.config.bool("rdbcompression"));
+    } catch (IOException e) {
+      node.log.warning("Failed opening the temp RDB file for the replicas: " + e);
+      return false;
+    }
+    RdbAux a = aux().withReplication(node.replication.payloadStreamDb(), node.replid, node.replication.offset());
+    replicationDone = done;
+    snapshot = new Snapshot(node, f, a, Vertx.currentContext(), (s, failure) -> {
+      if (snapshot != s) return;
+      snapshot = null;
+      replicationDone = null;
+      if (failure != null) s.abort();
+      done.accept(failure);
+    });
+    node.log.notice("Starting BGSAVE for SYNC with target: disk");
+    snapshot.start();
+    return true;
+  }
+
   /** Stops a running BGSAVE (SHUTDOWN saves synchronously instead, as Redis kills its child). */
   public void abortBgsave() {
     if (snapshot == null) return;
     snapshot.abort();
     snapshot = null;
+    if (replicationDone != null) {
+      // As Redis killing its replication child: the replicas waiting for it are dropped and sync again.
+      java.util.function.Consumer<Throwable> d = replicationDone;
+      replicationDone = null;
+      d.accept(new IOException("the save was aborted"));
+    }
     node.log.warning("Background saving aborted");
   }
 
