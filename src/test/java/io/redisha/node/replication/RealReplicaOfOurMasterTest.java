@@ -95,4 +95,33 @@ class RealReplicaOfOurMasterTest {
       }
     }
   }
+
+  /** Writes that land while the background save makes the payload reach the replica after it, in order. */
+  @Test
+  void writesDuringTheBackgroundSaveFollowThePayload() throws Exception {
+    try (TestNode ours = TestNode.start(); RespClient m = ours.client()) {
+      StringBuilder big = new StringBuilder();
+      for (int i = 0; i < 200; i++) big.append("value-").append(i);
+      for (int i = 0; i < 20_000; i++) m.send("SET", "key:" + i, big.toString());
+      for (int i = 0; i < 20_000; i++) m.read();
+      try (RealRedis real = RealRedis.start("redis-server", new String[0]); RespClient r = real.client();
+          RespClient w = ours.client()) {
+        r.call("REPLICAOF", "127.0.0.1", Integer.toString(ours.port()));
+        int n = 0;
+        // Keep writing until the replica is up: some writes fall inside the save.
+        while (!Reply.str(r.call("INFO", "replication")).contains("master_link_status:up") && n < 200_000) {
+          w.call("INCR", "counter");
+          w.call("RPUSH", "log", Integer.toString(n++));
+          w.call("SET", "key:" + (n % 20_000), "changed" + n);
+        }
+        assertTrue(n > 0, "no write happened during the sync");
+        for (int i = 0; i < 100; i++) w.call("INCR", "counter");
+        awaitCaughtUp(m, r);
+        assertEquals(m.call("GET", "counter"), r.call("GET", "counter"));
+        assertEquals(m.call("LRANGE", "log", "0", "-1"), r.call("LRANGE", "log", "0", "-1"));
+        assertEquals(new Reply.Int(20_002), r.call("DBSIZE"));
+        for (int i = 0; i < 20_000; i += 97) assertEquals(m.call("GET", "key:" + i), r.call("GET", "key:" + i));
+      }
+    }
+  }
 }
