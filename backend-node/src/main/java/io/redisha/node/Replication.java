@@ -652,6 +652,7 @@ public final class Replication {
     backlogBase = offset;
     haveHistory = true;
     node.dirty++;
+    node.aof.rewriteAfterFullSync();
     node.log.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%.3f seconds)",
         (node.clock.nowMs() - transferStartMs) / 1000.0));
     startStream();

@@ -175,4 +175,31 @@ class ReplicationBehaviourTest {
       d.both("REPLICAOF", "NO", "ONE");
     }
   }
+
+  /** A replica with appendonly yes starts its AOF over from the master's payload: a restart loads the master's data. */
+  @Test
+  void replicaAofHoldsTheSyncedDataSet() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("replica-aof-");
+    try (TestNode m = TestNode.start(); RespClient mc = m.client()) {
+      for (int i = 0; i < 100; i++) mc.call("SET", "m" + i, "v" + i);
+      try (TestNode r = TestNode.start("--dir", dir.toString(), "--appendonly", "yes"); RespClient rc = r.client()) {
+        rc.call("SET", "local-only", "gone after the sync");
+        rc.call("REPLICAOF", "127.0.0.1", Integer.toString(m.port()));
+        awaitLinkUp(rc, "the replica");
+        Await.until(() -> Info.field(rc, "persistence", "aof_rewrite_in_progress") == 0
+            && Info.field(rc, "persistence", "aof_rewrites") >= 1, "the AOF rewrite after the full sync");
+        mc.call("SET", "after", "sync");
+        mc.call("DEL", "m7");
+        awaitCaughtUp(mc, rc);
+      }
+      try (TestNode restarted = TestNode.start("--dir", dir.toString(), "--appendonly", "yes");
+          RespClient c = restarted.client()) {
+        assertEquals(Keyspace.dump(mc, 1), Keyspace.dump(c, 1));
+      }
+    } finally {
+      try (var files = java.nio.file.Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
 }
