@@ -23,54 +23,95 @@ import org.junit.jupiter.api.Test;
  */
 class SentinelManagesOurNodesTest {
 
+  /** Our node in a JVM of its own, so that it can be killed with SIGKILL and restarted on its port. */
+  static final class NodeProcess implements AutoCloseable {
+    final int port;
+    final java.nio.file.Path dir;
+    Process process;
+
+    NodeProcess(int port, java.nio.file.Path dir) {
+      this.port = port;
+      this.dir = dir;
+    }
+
+    NodeProcess start() throws Exception {
+      java.nio.file.Path conf = dir.resolve("node.conf");
+      if (!java.nio.file.Files.exists(conf)) java.nio.file.Files.writeString(conf, "port " + port + "\n");
+      List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-cp", System.getProperty("java.class.path"), io.redisha.launcher.Main.class.getName(), "node",
+          conf.toString(), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", ""));
+      process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile()).start();
+      await("our node " + port + " up", 30_000, () -> Fleet.ping(port));
+      return this;
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (process != null) process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   @Test
-  void realSentinelsFailOverOurNodes() throws Exception {
+  void realSentinelsFailOverOurNodesAfterKill9AndTheOldMasterRejoins() throws Exception {
     List<TestNode> nodes = new ArrayList<>();
-    try (Fleet f = new Fleet()) {
-      TestNode master = TestNode.start();
-      nodes.add(master);
+    try (Fleet f = new Fleet();
+        NodeProcess master = new NodeProcess(io.redisha.testing.Ports.free(),
+            java.nio.file.Files.createDirectories(f.root.resolve("our-master"))).start()) {
       for (int i = 0; i < 2; i++) {
-        nodes.add(TestNode.start("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        nodes.add(TestNode.start("--replicaof", "127.0.0.1", Integer.toString(master.port)));
       }
-      for (TestNode r : nodes.subList(1, 3)) {
-        await("replica " + r.port() + " in sync", 10_000, () -> info(r).contains("master_link_status:up"));
+      for (TestNode r : nodes) {
+        await("replica " + r.port() + " in sync", 10_000, () -> info(r.port()).contains("master_link_status:up"));
       }
-      try (RespClient m = master.client()) {
+      try (RespClient m = new RespClient(master.port)) {
         for (int i = 0; i < 100; i++) m.call("SET", "k" + i, "v" + i);
       }
       List<Integer> sentinels = new ArrayList<>();
-      for (int i = 0; i < 3; i++) sentinels.add(f.real(master.port(), 1000, 5000).port);
+      for (int i = 0; i < 3; i++) sentinels.add(f.real(master.port, 1000, 5000).port);
       for (int s : sentinels) {
         await("sentinel " + s + " to see both replicas", 15_000, () -> masterField(s, "num-slaves").equals("2"));
       }
-      master.close();
-      nodes.remove(master);
-      String old = "127.0.0.1:" + master.port();
+      await("the replicas to have the writes", 10_000,
+          () -> nodes.stream().allMatch(n -> new Reply.Bulk("v99".getBytes()).equals(call(n.port(), "GET", "k99"))));
+      master.process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      String old = "127.0.0.1:" + master.port;
       await("a failover away from " + old + "\n" + f.logs(), 30_000,
           () -> !masterAddr(sentinels.get(0)).isEmpty() && !masterAddr(sentinels.get(0)).equals(old));
       int newPort = Integer.parseInt(masterAddr(sentinels.get(0)).split(":")[1]);
       TestNode promoted = nodes.stream().filter(n -> n.port() == newPort).findFirst().orElseThrow();
       TestNode other = nodes.stream().filter(n -> n.port() != newPort).findFirst().orElseThrow();
-      await("the promoted node to report role:master", 10_000, () -> info(promoted).contains("role:master"));
+      await("the promoted node to report role:master", 10_000, () -> info(promoted.port()).contains("role:master"));
       await("the other replica to follow the promoted node\n" + f.logs(), 20_000,
-          () -> info(other).contains("master_port:" + newPort) && info(other).contains("master_link_status:up"));
+          () -> info(other.port()).contains("master_port:" + newPort) && info(other.port()).contains("master_link_status:up"));
       try (RespClient p = promoted.client()) {
         assertEquals(new Reply.Bulk("v42".getBytes()), p.call("GET", "k42"));
         p.call("SET", "after", "failover");
         await("the write on the new master to reach the other replica", 10_000,
             () -> new Reply.Bulk("failover".getBytes()).equals(call(other.port(), "GET", "after")));
-      }
-      // The promoted node kept its data and history: the re-pointed replica continued partially.
-      assertTrue(info(promoted).contains("connected_slaves:1"), info(promoted));
-      try (RespClient p = promoted.client()) {
+        // The promoted node kept its data and history: the re-pointed replica continued partially.
+        assertTrue(info(promoted.port()).contains("connected_slaves:1"), info(promoted.port()));
         assertTrue(Fleet.str(p.call("INFO", "stats")).contains("sync_partial_ok:1"), Fleet.str(p.call("INFO", "stats")));
       }
+
+      // The old master comes back (empty, with a write of its own); the sentinels make it a replica of the new one.
+      master.start();
+      try (RespClient o = new RespClient(master.port)) {
+        o.call("SET", "divergent", "x");
+      }
+      await("the old master to become a replica of the new one\n" + f.logs(), 30_000,
+          () -> info(master.port).contains("master_port:" + newPort) && info(master.port).contains("master_link_status:up"));
+      await("the old master to hold the new master's data", 10_000,
+          () -> new Reply.Bulk("failover".getBytes()).equals(call(master.port, "GET", "after")));
+      assertTrue(call(master.port, "GET", "divergent") instanceof Reply.Null, "the old master's own write is dropped");
+      assertTrue(java.nio.file.Files.readString(master.dir.resolve("node.conf")).contains("replicaof 127.0.0.1 " + newPort)
+          || java.nio.file.Files.readString(master.dir.resolve("node.conf")).contains("replicaof \"127.0.0.1 " + newPort + "\""),
+          "CONFIG REWRITE wrote replicaof: " + java.nio.file.Files.readString(master.dir.resolve("node.conf")));
     } finally {
       for (TestNode n : nodes) n.close();
     }
   }
 
-  private static String info(TestNode n) {
-    return Fleet.str(call(n.port(), "INFO", "replication"));
+  private static String info(int port) {
+    return Fleet.str(call(port, "INFO", "replication"));
   }
 }
