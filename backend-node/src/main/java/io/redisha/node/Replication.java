@@ -748,6 +748,9 @@ public final class Replication {
     long ackMs;
     /** While its payload is being made: the stream since the payload's offset, sent after it. */
     Buffer waiting;
+    /** Bytes handed to the socket and not yet sent, and since when over the soft limit (-1: not). */
+    long outstanding;
+    long overSoftSince = -1;
 
     ReplicaConn(Client client) {
       this.client = client;
@@ -857,9 +860,50 @@ public final class Replication {
     Buffer b = pendingStream;
     pendingStream = null;
     if (b == null || b.length() == 0) return;
-    for (ReplicaConn r : replicas) {
-      if (r.waiting != null) r.waiting.appendBuffer(b);
-      else r.client.socket().write(b);
+    for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
+      if (r.waiting != null) {
+        r.waiting.appendBuffer(b);
+        enforceOutputLimit(r, r.waiting.length());
+      } else {
+        int len = b.length();
+        r.outstanding += len;
+        r.client.socket().write(b).onComplete(ar -> r.outstanding -= len);
+        enforceOutputLimit(r, r.outstanding);
+      }
+    }
+  }
+
+  /**
+   * client-output-buffer-limit's replica class (Redis's defaults: 256 MB hard, 64 MB for
+   * 60 s soft): a replica that does not keep up is dropped rather than let the master's
+   * memory grow without bound; it reconnects and resyncs.
+   */
+  private void enforceOutputLimit(ReplicaConn r, long pending) {
+    long hard = 256L << 20, soft = 64L << 20, softSeconds = 60;
+    String[] w = node.config.getString("client-output-buffer-limit").split(" ");
+    for (int i = 0; i + 3 < w.length; i += 4) {
+      if (w[i].equals("slave") || w[i].equals("replica")) {
+        hard = Long.parseLong(w[i + 1]);
+        soft = Long.parseLong(w[i + 2]);
+        softSeconds = Long.parseLong(w[i + 3]);
+      }
+    }
+    long now = node.clock.nowMs();
+    boolean over;
+    if (hard > 0 && pending > hard) {
+      over = true;
+    } else if (soft > 0 && pending > soft) {
+      if (r.overSoftSince < 0) r.overSoftSince = now;
+      over = now - r.overSoftSince > softSeconds * 1000;
+    } else {
+      r.overSoftSince = -1;
+      over = false;
+    }
+    if (over) {
+      node.stats.clientOutputLimitDisconnections++;
+      node.log.warning("Client id=" + r.client.id + " addr=" + r.client.addr
+          + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+      r.client.close();
     }
   }
 

@@ -202,4 +202,17 @@ class ReplicationBehaviourTest {
       }
     }
   }
+
+  /** A replica that stops reading is dropped at the replica class's output limit, not buffered forever. */
+  @Test
+  void replicaThatDoesNotReadIsDroppedAtTheOutputLimit() throws Exception {
+    try (TestNode m = TestNode.start(); RespClient mc = m.client(); RespClient fake = m.client()) {
+      assertEquals(OK, mc.call("CONFIG", "SET", "client-output-buffer-limit", "replica 1000000 0 0"));
+      fake.send("PSYNC", "?", "-1"); // and never reads again
+      Await.until(() -> Info.field(mc, "replication", "connected_slaves") == 1, "the fake replica to be attached");
+      String value = "x".repeat(100_000);
+      for (int i = 0; i < 400 && Info.field(mc, "replication", "connected_slaves") == 1; i++) mc.call("SET", "k" + i, value);
+      Await.until(() -> Info.field(mc, "replication", "connected_slaves") == 0, "the fake replica to be dropped");
+    }
+  }
 }
