@@ -365,26 +365,29 @@ public final class Replication {
     link.write(Buffer.buffer(encode(a)));
   }
 
+  /** A command in canonical multibulk form: what a master sends and counts in its offset. */
   static byte[] encode(byte[][] argv) {
-    StringBuilder sb = new StringBuilder();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    sb.append('*').append(argv.length).append("\r\n");
-    out.writeBytes(sb.toString().getBytes(StandardCharsets.US_ASCII));
-    for (byte[] x : argv) {
-      out.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.writeBytes(x);
-      out.writeBytes(CRLF);
+    int n = 1 + digits(argv.length) + 2;
+    for (byte[] a : argv) n += 1 + digits(a.length) + 2 + a.length + 2;
+    byte[] out = new byte[n];
+    int p = header(out, 0, '*', argv.length);
+    for (byte[] a : argv) {
+      p = header(out, p, '$', a.length);
+      System.arraycopy(a, 0, out, p, a.length);
+      p += a.length;
+      out[p++] = '\r';
+      out[p++] = '\n';
     }
-    return out.toByteArray();
+    return out;
   }
 
-  private static final byte[] CRLF = {'\r', '\n'};
-
-  /** Bytes of a command in canonical multibulk form, as the master counts its offset. */
-  static long encodedLength(byte[][] argv) {
-    long n = 1 + digits(argv.length) + 2;
-    for (byte[] a : argv) n += 1 + digits(a.length) + 2 + a.length + 2;
-    return n;
+  private static int header(byte[] out, int p, char type, int value) {
+    out[p++] = (byte) type;
+    String digits = Integer.toString(value);
+    for (int i = 0; i < digits.length(); i++) out[p++] = (byte) digits.charAt(i);
+    out[p++] = '\r';
+    out[p++] = '\n';
+    return p;
   }
 
   private static int digits(long v) {
