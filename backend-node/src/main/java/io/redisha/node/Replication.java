@@ -1077,6 +1077,8 @@ public final class Replication {
 
   /** The full syncs waiting for the background payload now being written. */
   private java.util.List<ReplicaConn> snapshotWaiters;
+  /** The stream offset the payload being made reflects. */
+  private long snapshotOffset;
 
   /**
    * Full sync from the copy-on-write snapshot: +FULLRESYNC at the current offset now, the
@@ -1086,13 +1088,25 @@ public final class Replication {
    */
   private boolean startSnapshotSync(ReplicaConn r) {
     Client c = r.client;
-    if (snapshotWaiters != null) return false;
+    if (snapshotWaiters != null) {
+      // Another replica's payload is being made: share it, with the stream since its offset from the backlog.
+      if (snapshotOffset + 1 < backlogFirstByte()) return false;
+      r.waiting = Buffer.buffer(backlogFrom(snapshotOffset + 1));
+      snapshotWaiters.add(r);
+      c.reply().simple("FULLRESYNC " + node.replid + " " + snapshotOffset);
+      c.flush();
+      c.replicaConn = r;
+      replicas.add(r);
+      node.log.notice("Replica " + c.addr + " asks for synchronization; attached to the background save at offset " + snapshotOffset);
+      return true;
+    }
     java.nio.file.Path target = java.nio.file.Path.of(node.config.getString("dir"))
         .resolve("temp-repl-" + ProcessHandle.current().pid() + "-" + c.id + ".rdb");
     long at = offset;
     java.util.List<ReplicaConn> waiters = new java.util.ArrayList<>();
     if (!node.persistence.startReplicationSave(target, failure -> snapshotDone(target, failure))) return false;
     snapshotWaiters = waiters;
+    snapshotOffset = at;
     waiters.add(r);
     r.waiting = Buffer.buffer();
     c.reply().simple("FULLRESYNC " + node.replid + " " + at);

@@ -124,4 +124,32 @@ class RealReplicaOfOurMasterTest {
       }
     }
   }
+
+  /** Two real replicas asking at once: both get a full sync (sharing the background save when they overlap). */
+  @Test
+  void twoReplicasSyncAtOnce() throws Exception {
+    try (TestNode ours = TestNode.start(); RespClient m = ours.client()) {
+      String value = "v".repeat(500);
+      for (int i = 0; i < 20_000; i++) m.send("SET", "key:" + i, value);
+      for (int i = 0; i < 20_000; i++) m.read();
+      try (RealRedis a = RealRedis.start("redis-server", new String[0]); RealRedis b = RealRedis.start("redis-server", new String[0]);
+          RespClient ac = a.client(); RespClient bc = b.client(); RespClient w = ours.client()) {
+        ac.send("REPLICAOF", "127.0.0.1", Integer.toString(ours.port()));
+        bc.send("REPLICAOF", "127.0.0.1", Integer.toString(ours.port()));
+        ac.read();
+        bc.read();
+        for (int i = 0; i < 500; i++) w.call("INCR", "counter");
+        awaitLinkUp(ac, "the first replica");
+        awaitLinkUp(bc, "the second replica");
+        for (int i = 0; i < 500; i++) w.call("INCR", "counter");
+        awaitCaughtUp(m, ac);
+        awaitCaughtUp(m, bc);
+        assertEquals(new Reply.Bulk("1000".getBytes()), ac.call("GET", "counter"));
+        assertEquals(new Reply.Bulk("1000".getBytes()), bc.call("GET", "counter"));
+        assertEquals(new Reply.Int(20_001), ac.call("DBSIZE"));
+        assertEquals(new Reply.Int(20_001), bc.call("DBSIZE"));
+        assertEquals(2, Info.field(m, "stats", "sync_full"));
+      }
+    }
+  }
 }
