@@ -12,30 +12,41 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The replica side of replication, as redis-server 7.0 does it.
+ * Replication as redis-server 7.0 does it, both sides: this node as a replica of one
+ * master, and as the master of its replicas (the two at once in a chain).
  *
- * <h2>The link</h2>
+ * <h2>The link (replica side)</h2>
  * While this node has a master it keeps one connection to it. The handshake is sent one
  * step at a time, each waiting for its reply (PING, AUTH with masterauth/masteruser,
- * REPLCONF listening-port, REPLCONF capa eof capa psync2, PSYNC). {@code +FULLRESYNC}
- * is followed by an RDB payload, either {@code $<len>\r\n} and that many bytes (the
- * master saved to disk) or {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40
- * bytes again (diskless); the payload is collected in memory, then replaces the data
- * set. {@code +CONTINUE [replid]} skips it. Then the command stream is applied through
- * the usual dispatcher by a connection-less client flagged as the master, which may
- * write on a read-only replica and sees keys past their TTL until the master's DEL.
+ * REPLCONF listening-port, REPLCONF ip-address when announced, REPLCONF capa eof capa
+ * psync2, PSYNC). {@code +FULLRESYNC} is followed by an RDB payload, either
+ * {@code $<len>\r\n} and that many bytes (the master saved to disk) or
+ * {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40 bytes again (diskless); the
+ * payload is collected in memory, then replaces the data set. {@code +CONTINUE [replid]}
+ * skips it. Then the command stream is applied through the usual dispatcher by a
+ * connection-less client flagged as the master, which may write on a read-only replica
+ * and sees keys past their TTL until the master's DEL.
  *
- * <h2>Offsets</h2>
- * {@link #offset} is the number of stream bytes this node's data set reflects, counted
- * as the master counts them. The master only ever sends canonical multibulk commands,
- * so a command's byte count is computed from its arguments. PSYNC asks for the byte
- * after it, under the replication ID the data set belongs to ({@link Node#replid}), so
- * a replica that lost its link, or a master demoted with its history, continues
- * partially when the new master's backlog still holds that point.
+ * <h2>Offsets and the backlog</h2>
+ * {@link #offset} is master_repl_offset: the stream bytes this node's data set reflects,
+ * counted as Redis counts them (every command in canonical multibulk form, SELECTs and
+ * PINGs included). The backlog keeps the last repl-backlog-size of them. A master writes
+ * its own changes (a {@link Propagation} sink); a replica forwards its master's bytes
+ * unchanged, so offsets agree along a chain and across implementations. PSYNC asks for
+ * the byte after the offset under the replication ID the data set belongs to
+ * ({@link Node#replid}); it is served from the backlog when the ID is ours, or our replid2
+ * up to {@link #secondOffset} (PSYNC2: the old master's replicas follow a promoted one).
+ *
+ * <h2>Full sync (master side)</h2>
+ * The payload comes from the BGSAVE copy-on-write snapshot written to a temporary file;
+ * meanwhile the stream for that replica is kept aside and follows the payload. If a
+ * BGSAVE is already running, the payload is made in memory at once instead.
  *
  * <h2>Timers</h2>
  * One tick a second (as Redis's replicationCron) connects when due, drops a link silent
- * for longer than repl-timeout, and sends {@code REPLCONF ACK <offset>}.
+ * for longer than repl-timeout, sends {@code REPLCONF ACK <offset>}; as a master it sends
+ * PING every repl-ping-replica-period, drops replicas silent for repl-timeout, and frees
+ * the backlog after repl-backlog-ttl without replicas.
  */
 public final class Replication {
 
