@@ -306,6 +306,7 @@ public final class RdbPersistence {
     DumpFile f;
     try {
       f = DumpFile.create(target, tempName("repl-"), node.config.bool("rdbcompression"));
+      f.durable = false;
     } catch (IOException e) {
       node.log.warning("Failed opening the temp RDB file for the replicas: " + e);
       return false;
