@@ -46,6 +46,13 @@ public final class Client implements RequestParser.Sink {
   boolean monitor;
   /** True while EXEC runs the queue: blocking commands then answer at once instead of blocking. */
   public boolean inExec;
+  /** The connection-less client that applies the master's stream on a replica. */
+  public boolean isMaster;
+  /** Set by PSYNC: this connection is one of our replicas. */
+  Replication.ReplicaConn replicaConn;
+  /** What REPLCONF told before PSYNC. */
+  int replicaListeningPort;
+  String replicaAnnouncedIp;
   private long outstanding;
   long pubsubLimitSince = -1;
 
@@ -315,8 +322,23 @@ public final class Client implements RequestParser.Sink {
       rejectInQueue(RdbPersistence.MISCONF);
       return;
     }
+    if (node.replication.refusesForTooFewReplicas(this, spec)) {
+      node.stats.rejected(spec);
+      rejectInQueue(Replication.NOREPLICAS);
+      return;
+    }
+    if (node.replication.refusesWrite(this, spec)) {
+      node.stats.rejected(spec);
+      rejectInQueue(Replication.READONLY);
+      return;
+    }
     if (isSubscribed() && out.protocol() == 2 && !allowedWhileSubscribed(spec)) {
       error("ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+      return;
+    }
+    if (node.replication.refusesStale(this, spec)) {
+      node.stats.rejected(spec);
+      rejectInQueue(Replication.MASTERDOWN);
       return;
     }
     if (node.pausedFor(this, spec)) {
@@ -544,6 +566,7 @@ public final class Client implements RequestParser.Sink {
     node.transactions.unwatchAll(this);
     node.pubsub.unsubscribeAll(this);
     node.blocking.unblock(this);
+    node.replication.replicaGone(this);
     node.removeClient(this);
   }
 

@@ -164,7 +164,7 @@ public final class Db {
     Long when = expires.get(key);
     if (when == null || when > node.clock.nowMs()) return false;
     // A replica does not expire keys itself: its master sends the DEL (replication issue).
-    if (!node.expiresLocally()) return true;
+    if (!node.expiresLocally()) return !node.replication.applying;
     node.persistence.beforeChange(this, key);
     dict.remove(key);
     expires.remove(key);

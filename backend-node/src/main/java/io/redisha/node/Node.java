@@ -43,6 +43,7 @@ public final class Node {
   public final Blocking blocking = new Blocking(this);
   public final RdbPersistence persistence = new RdbPersistence(this);
   public final Propagation propagation = new Propagation();
+  public final Replication replication = new Replication(this);
   /** Set by the AOF: replies wait until the writes before them are in the file. */
   public Client.ReplyGate replyGate;
   public final io.redisha.node.persist.AofPersistence aof;
@@ -73,6 +74,7 @@ public final class Node {
   private long nextClientId = 1;
   private int port;
   private long cronTimer = -1;
+  private long replicationTimer = -1;
   private Runnable shutdownHook = () -> {};
   private volatile boolean stopping;
 
@@ -93,6 +95,7 @@ public final class Node {
     transactions.register(this, commands);
     persistence.register(commands);
     pubsub.register(commands);
+    replication.register(commands);
     aof = new io.redisha.node.persist.AofPersistence(this, commands);
   }
 
@@ -168,6 +171,8 @@ public final class Node {
         return;
       }
       scheduleCron();
+      replication.configure();
+      replicationTimer = vertx.setPeriodic(1000, t -> replication.tick());
       config.onChange("hz", hz -> vertx.runOnContext(x -> scheduleCron()));
       if (!vertx.isNativeTransportEnabled()) {
         log.warning("Native epoll transport unavailable (" + vertx.unavailableNativeTransportCause() + "); using NIO");
@@ -349,6 +354,8 @@ public final class Node {
         persistence.abortBgsave();
       }
       if (cronTimer >= 0) v.cancelTimer(cronTimer);
+      if (replicationTimer >= 0) v.cancelTimer(replicationTimer);
+      replication.close();
       aof.close();
       List<Future<Void>> closing = new ArrayList<>();
       for (NetServer s : servers) closing.add(s.close());
@@ -394,7 +401,7 @@ public final class Node {
 
   /** "master" or "slave", as ROLE and HELLO say it. */
   public String role() {
-    return "master";
+    return replication.isReplica() ? "slave" : "master";
   }
 
   /**
@@ -402,7 +409,7 @@ public final class Node {
    * PAUSE nothing expires, as in Redis, so that a paused master's data stands still.
    */
   public boolean expiresLocally() {
-    return pauseEndMs == 0;
+    return pauseEndMs == 0 && !replication.isReplica();
   }
 
   /** Called for every key deleted by expiry: the stream gets a DEL, so that replays expire it too. */

@@ -162,7 +162,11 @@ public final class NodeConfig {
     return (List<String>) o;
   }
 
-  static Object parseReplicaOf(List<String> v) {
+  static Object parseReplicaOf(List<String> given) {
+    // CONFIG REWRITE writes the pair quoted as one word ("host port"), or "" after REPLICAOF NO ONE.
+    List<String> v = new ArrayList<>();
+    for (String s : given) for (String w : s.trim().split("\\s+")) if (!w.isEmpty()) v.add(w);
+    if (v.isEmpty() && given.size() == 1) return null;
     if (v.size() != 2) throw new IllegalArgumentException("wrong number of arguments");
     if (v.get(0).equalsIgnoreCase("no") && v.get(1).equalsIgnoreCase("one")) return null;
     long port = Settings.parseLong(v.get(1));

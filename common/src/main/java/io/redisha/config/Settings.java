@@ -203,6 +203,14 @@ public final class Settings {
     return out;
   }
 
+  /**
+   * A value the server itself changes, even for a directive CONFIG SET may not touch
+   * (REPLICAOF sets replicaof, which CONFIG REWRITE then writes); no listeners run.
+   */
+  public void setInternal(String name, Object value) {
+    entries.get(name).value = value;
+  }
+
   public Object value(String name) {
     return entries.get(name).value;
   }

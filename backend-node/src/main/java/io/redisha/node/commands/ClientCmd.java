@@ -209,6 +209,7 @@ final class ClientCmd {
 
   /** As Redis's getClientType: a MONITOR counts as normal. Replication links come with the replication issue. */
   static Type typeOf(Client c) {
+    if (c.node.replication.isReplicaClient(c)) return Type.REPLICA;
     return c.isSubscribed() ? Type.PUBSUB : Type.NORMAL;
   }
 
@@ -256,6 +257,7 @@ final class ClientCmd {
   /** The flag letters in the order Redis prints them; N when none applies. */
   static String flags(Client o) {
     StringBuilder f = new StringBuilder(4);
+    if (o.node.replication.isReplicaClient(o)) f.append('S');
     if (o.isMonitor()) f.append('O');
     if (o.isSubscribed()) f.append('P');
     if (o.inMulti()) f.append('x');
@@ -341,6 +343,8 @@ final class ClientCmd {
       if (o == c && skipMe) continue;
       victims.add(o);
     }
+    int links = 0;
+    if (type == Type.MASTER && addr == null && laddr == null && id == null && node.replication.killMasterLink()) links = 1;
     for (Client o : victims) {
       // The caller gets its reply before it goes, as in Redis.
       if (o == c) c.closeAfterReply();
@@ -350,7 +354,7 @@ final class ClientCmd {
       if (victims.isEmpty()) c.error("ERR No such client");
       else c.reply().ok();
     } else {
-      c.reply().integer(victims.size());
+      c.reply().integer(victims.size() + links);
     }
   }
 }

@@ -284,9 +284,9 @@ final class InfoCommand {
     field(sb, "instantaneous_input_repl_kbps", "0.00");
     field(sb, "instantaneous_output_repl_kbps", "0.00");
     field(sb, "rejected_connections", s.rejectedConnections);
-    field(sb, "sync_full", 0);
-    field(sb, "sync_partial_ok", 0);
-    field(sb, "sync_partial_err", 0);
+    field(sb, "sync_full", node.replication.syncFull());
+    field(sb, "sync_partial_ok", node.replication.syncPartialOk());
+    field(sb, "sync_partial_err", node.replication.syncPartialErr());
     field(sb, "expired_keys", s.expiredKeys);
     field(sb, "expired_stale_perc", "0.00");
     field(sb, "expired_time_cap_reached_count", 0);
@@ -327,16 +327,45 @@ final class InfoCommand {
   private void replication(StringBuilder sb) {
     sb.append("# Replication\r\n");
     field(sb, "role", node.role());
-    field(sb, "connected_slaves", 0);
+    io.redisha.node.Replication r = node.replication;
+    if (r.isReplica()) {
+      field(sb, "master_host", r.masterHost());
+      field(sb, "master_port", r.masterPort());
+      field(sb, "master_link_status", r.linkUp() ? "up" : "down");
+      field(sb, "master_last_io_seconds_ago", r.lastIoSecondsAgo());
+      field(sb, "master_sync_in_progress", r.syncInProgress() ? 1 : 0);
+      field(sb, "slave_read_repl_offset", r.offset());
+      field(sb, "slave_repl_offset", r.offset());
+      if (r.syncInProgress()) {
+        long total = r.transferTotalBytes(), read = r.transferReadBytes();
+        field(sb, "master_sync_total_bytes", total);
+        field(sb, "master_sync_read_bytes", read);
+        field(sb, "master_sync_left_bytes", total - read);
+        field(sb, "master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f", total <= 0 ? 0.0 : read * 100.0 / total));
+        field(sb, "master_sync_last_io_seconds_ago", r.transferLastIoSecondsAgo());
+      }
+      if (!r.linkUp()) field(sb, "master_link_down_since_seconds", r.linkDownSinceSeconds());
+      field(sb, "slave_priority", node.config.getInt("replica-priority"));
+      field(sb, "slave_read_only", node.config.bool("replica-read-only") ? 1 : 0);
+      field(sb, "replica_announced", node.config.bool("replica-announced") ? 1 : 0);
+    }
+    field(sb, "connected_slaves", r.replicas().size());
+    int n = 0;
+    long now = node.clock.nowMs();
+    for (io.redisha.node.Replication.ReplicaConn rc : r.replicas()) {
+      sb.append("slave").append(n++).append(":ip=").append(rc.ip()).append(",port=").append(rc.listeningPort())
+          .append(",state=").append(rc.state()).append(",offset=").append(rc.ackOffset()).append(",lag=").append((now - rc.ackMs()) / 1000)
+          .append("\r\n");
+    }
     field(sb, "master_failover_state", "no-failover");
     field(sb, "master_replid", node.replid);
     field(sb, "master_replid2", node.replid2);
-    field(sb, "master_repl_offset", 0);
-    field(sb, "second_repl_offset", -1);
-    field(sb, "repl_backlog_active", 0);
+    field(sb, "master_repl_offset", r.offset());
+    field(sb, "second_repl_offset", r.secondOffset());
+    field(sb, "repl_backlog_active", r.backlogActive() ? 1 : 0);
     field(sb, "repl_backlog_size", node.config.getLong("repl-backlog-size"));
-    field(sb, "repl_backlog_first_byte_offset", 0);
-    field(sb, "repl_backlog_histlen", 0);
+    field(sb, "repl_backlog_first_byte_offset", r.backlogFirstByte());
+    field(sb, "repl_backlog_histlen", r.backlogHistlen());
   }
 
   private void cpu(StringBuilder sb) {

@@ -52,7 +52,18 @@ public final class ServerCommands {
       long us = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
       c.reply().array(2).bulk(Long.toString(us / 1_000_000)).bulk(Long.toString(us % 1_000_000));
     });
-    commands.register("role", (c, argv) -> c.reply().array(3).bulk("master").integer(0).array(0));
+    commands.register("role", (c, argv) -> {
+      io.redisha.node.Replication r = node.replication;
+      if (r.isReplica()) {
+        c.reply().array(5).bulk("slave").bulk(r.masterHost()).integer(r.masterPort()).bulk(r.stateName())
+            .integer(r.roleOffset());
+      } else {
+        c.reply().array(3).bulk("master").integer(r.offset()).array(r.replicas().size());
+        for (io.redisha.node.Replication.ReplicaConn rc : r.replicas()) {
+          c.reply().array(3).bulk(rc.ip()).bulk(Integer.toString(rc.listeningPort())).bulk(Long.toString(rc.ackOffset()));
+        }
+      }
+    });
     commands.register("shutdown", (c, argv) -> shutdown(node, c, argv));
     commands.register("monitor", (c, argv) -> {
       if (c.inExec) {

@@ -383,6 +383,18 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
     return "temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof";
   }
 
+  /**
+   * A replica's full sync replaced the data set: the AOF must start over from it, as
+   * Redis restarts its AOF after loading a master's payload. Until the rewrite is done a
+   * crash would replay the old file plus the new stream (Redis avoids that window by not
+   * appending while it waits for the rewrite).
+   */
+  public void rewriteAfterFullSync() {
+    if (!enabled()) return;
+    if (rewriting) rewriteScheduled = true;
+    else rewrite();
+  }
+
   /** Starts a background rewrite; the caller checked that none runs. */
   private void rewrite() {
     if (dir == null) locate();

@@ -25,6 +25,8 @@ final class DumpFile {
   private final FileChannel channel;
   private final RdbWriter writer;
   private boolean done;
+  /** False for a replica's payload, read back at once and deleted: no fsync needed. */
+  boolean durable = true;
 
   private DumpFile(Path dir, Path target, Path temp, FileChannel channel, RdbWriter writer) {
     this.dir = dir;
@@ -62,10 +64,11 @@ final class DumpFile {
   long commit() throws IOException {
     writer.finish();
     long size = writer.bytesWritten();
-    channel.force(true);
+    if (durable) channel.force(true);
     channel.close();
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     done = true;
+    if (!durable) return size;
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
     }

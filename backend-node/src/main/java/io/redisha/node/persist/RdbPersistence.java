@@ -42,6 +42,8 @@ public final class RdbPersistence {
 
   private final Node node;
   private Snapshot snapshot;
+  /** Set while the running snapshot is a full sync's payload rather than a BGSAVE. */
+  private java.util.function.Consumer<Throwable> replicationDone;
 
   private boolean lastBgsaveOk = true;
   private long lastBgsaveTimeSec = -1;
@@ -123,10 +125,67 @@ public final class RdbPersistence {
     Path f = file();
     if (!Files.exists(f)) return;
     long startNs = System.nanoTime();
-    long now = System.currentTimeMillis();
+    try (java.io.InputStream in = Files.newInputStream(f)) {
+      loadFrom(in, f.toString());
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    node.log.notice(String.format("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped)",
+        (System.nanoTime() - startNs) / 1e9, loadedKeys, expiredOnLoad));
+  }
+
+  /**
+   * A replica's full sync: the master's payload replaces the whole data set. Keys past
+   * their TTL are kept, as a replica does, since the master will send their DEL. On
+   * failure the data set is left empty.
+   */
+  public void loadReplicaPayload(java.io.InputStream in, String source) throws IOException {
+    abortBgsave();
+    for (int i = 0; i < node.databases(); i++) node.db(i).flush();
+    long startNs = System.nanoTime();
+    loadFrom(in, source);
+    node.log.notice(String.format("MASTER <-> REPLICA sync: loaded %d keys in %.3f seconds",
+        loadedKeys, (System.nanoTime() - startNs) / 1e9));
+  }
+
+  /**
+   * The data set as an RDB in memory, for a replica's full sync. Made on the event loop,
+   * so the stream offset it reflects is exact; it blocks the node as SAVE does.
+   */
+  public byte[] replicationPayload() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 16);
+    io.redisha.node.rdb.RdbWriter w = new io.redisha.node.rdb.RdbWriter(bytes, node.config.bool("rdbcompression"));
+    w.header(aux().withReplication(node.replication.payloadStreamDb(), node.replid, node.replication.offset()));
+    for (int i = 0; i < node.databases(); i++) {
+      Db db = node.db(i);
+      if (db.size() == 0) continue;
+      w.selectDb(i, db.size(), db.expiresSize());
+      Map<Key, Long> expires = db.expiresMap();
+      for (Map.Entry<Key, Object> e : db.entries()) {
+        Long t = expires.isEmpty() ? null : expires.get(e.getKey());
+        w.entry(e.getKey().bytes, t == null ? -1 : t, Values.toRdb(e.getValue()));
+      }
+    }
+    w.finish();
+    return bytes.toByteArray();
+  }
+
+  private void loadFrom(java.io.InputStream in, String f) throws IOException {
+    long now = node.replication.isReplica() ? Long.MIN_VALUE : System.currentTimeMillis();
     long[] counts = new long[2];
     try {
-      RdbReader.read(f, new RdbVisitor() {
+      RdbReader.read(in, f, new RdbVisitor() {
+        @Override
+        public void aux(String name, byte[] value) {
+          if (name.equals("repl-stream-db")) {
+            try {
+              node.replication.payloadStreamDb(Integer.parseInt(new String(value, java.nio.charset.StandardCharsets.US_ASCII)));
+            } catch (NumberFormatException ignored) {
+              // not a number: the stream starts in database 0
+            }
+          }
+        }
+
         @Override
         public void selectDb(int db) throws IOException {
           if (db >= node.databases()) {
@@ -153,15 +212,13 @@ public final class RdbPersistence {
         }
       });
     } catch (NoSuchFileException e) {
-      return;
+      throw e;
     } catch (IOException | RuntimeException e) {
       for (int i = 0; i < node.databases(); i++) node.db(i).flush();
       throw e instanceof IOException io ? io : new IOException(f + ": " + e, e);
     }
     loadedKeys = counts[0];
     expiredOnLoad = counts[1];
-    node.log.notice(String.format("DB loaded from disk: %.3f seconds (%d keys, %d expired skipped)",
-        (System.nanoTime() - startNs) / 1e9, loadedKeys, expiredOnLoad));
   }
 
   // ---------------------------------------------------------------- SAVE
@@ -237,11 +294,48 @@ public final class RdbPersistence {
     }
   }
 
+  /**
+   * A full sync's payload written in the background from the copy-on-write snapshot, as
+   * BGSAVE writes dump.rdb, but to {@code target} (never over the dump). False when a save
+   * is already running: the caller makes the payload otherwise. {@code done} runs on the
+   * event loop with null or the failure. While it runs, INFO shows a BGSAVE in progress,
+   * as Redis does for its replication child.
+   */
+  public boolean startReplicationSave(Path target, java.util.function.Consumer<Throwable> done) {
+    if (snapshot != null) return false;
+    DumpFile f;
+    try {
+      f = DumpFile.create(target, tempName("repl-"), node.config.bool("rdbcompression"));
+      f.durable = false;
+    } catch (IOException e) {
+      node.log.warning("Failed opening the temp RDB file for the replicas: " + e);
+      return false;
+    }
+    RdbAux a = aux().withReplication(node.replication.payloadStreamDb(), node.replid, node.replication.offset());
+    replicationDone = done;
+    snapshot = new Snapshot(node, f, a, Vertx.currentContext(), (s, failure) -> {
+      if (snapshot != s) return;
+      snapshot = null;
+      replicationDone = null;
+      if (failure != null) s.abort();
+      done.accept(failure);
+    });
+    node.log.notice("Starting BGSAVE for SYNC with target: disk");
+    snapshot.start();
+    return true;
+  }
+
   /** Stops a running BGSAVE (SHUTDOWN saves synchronously instead, as Redis kills its child). */
   public void abortBgsave() {
     if (snapshot == null) return;
     snapshot.abort();
     snapshot = null;
+    if (replicationDone != null) {
+      // As Redis killing its replication child: the replicas waiting for it are dropped and sync again.
+      java.util.function.Consumer<Throwable> d = replicationDone;
+      replicationDone = null;
+      d.accept(new IOException("the save was aborted"));
+    }
     node.log.warning("Background saving aborted");
   }
 

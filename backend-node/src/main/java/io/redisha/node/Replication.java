@@ -1,0 +1,1299 @@
+package io.redisha.node;
+
+import io.redisha.command.CommandFlag;
+import io.redisha.command.CommandSpec;
+import io.redisha.node.commands.Args;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Replication as redis-server 7.0 does it, both sides: this node as a replica of one
+ * master, and as the master of its replicas (the two at once in a chain).
+ *
+ * <h2>The link (replica side)</h2>
+ * While this node has a master it keeps one connection to it. The handshake is sent one
+ * step at a time, each waiting for its reply (PING, AUTH with masterauth/masteruser,
+ * REPLCONF listening-port, REPLCONF ip-address when announced, REPLCONF capa eof capa
+ * psync2, PSYNC). {@code +FULLRESYNC} is followed by an RDB payload, either
+ * {@code $<len>\r\n} and that many bytes (the master saved to disk) or
+ * {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40 bytes again (diskless); the
+ * payload is collected in memory, then replaces the data set. {@code +CONTINUE [replid]}
+ * skips it. Then the command stream is applied through the usual dispatcher by a
+ * connection-less client flagged as the master, which may write on a read-only replica
+ * and sees keys past their TTL until the master's DEL.
+ *
+ * <h2>Offsets and the backlog</h2>
+ * {@link #offset} is master_repl_offset: the stream bytes this node's data set reflects,
+ * counted as Redis counts them (every command in canonical multibulk form, SELECTs and
+ * PINGs included). The backlog keeps the last repl-backlog-size of them. A master writes
+ * its own changes (a {@link Propagation} sink); a replica forwards its master's bytes
+ * unchanged, so offsets agree along a chain and across implementations. PSYNC asks for
+ * the byte after the offset under the replication ID the data set belongs to
+ * ({@link Node#replid}); it is served from the backlog when the ID is ours, or our replid2
+ * up to {@link #secondOffset} (PSYNC2: the old master's replicas follow a promoted one).
+ *
+ * <h2>Full sync (master side)</h2>
+ * The payload comes from the BGSAVE copy-on-write snapshot written to a temporary file;
+ * meanwhile the stream for that replica is kept aside and follows the payload. If a
+ * BGSAVE is already running, the payload is made in memory at once instead.
+ *
+ * <h2>Timers</h2>
+ * One tick a second (as Redis's replicationCron) connects when due, drops a link silent
+ * for longer than repl-timeout, sends {@code REPLCONF ACK <offset>}; as a master it sends
+ * PING every repl-ping-replica-period, drops replicas silent for repl-timeout, and frees
+ * the backlog after repl-backlog-ttl without replicas.
+ */
+public final class Replication {
+
+  /** The replica link's states, in handshake order: "in handshake" is a range check. */
+  enum State {
+    /** No master: this node is a master. */
+    NONE,
+    /** A master is configured; the next tick connects. */
+    CONNECT,
+    /** The TCP connection is being made. */
+    CONNECTING,
+    RECEIVE_PONG,
+    RECEIVE_AUTH,
+    RECEIVE_PORT,
+    RECEIVE_IP,
+    RECEIVE_CAPA,
+    RECEIVE_PSYNC,
+    /** Receiving the RDB payload of a full resync. */
+    TRANSFER,
+    /** Applying the master's command stream. */
+    CONNECTED;
+
+    boolean handshake() {
+      return compareTo(RECEIVE_PONG) >= 0 && compareTo(RECEIVE_PSYNC) <= 0;
+    }
+  }
+
+  public static final String READONLY = "READONLY You can't write against a read only replica.";
+  public static final String MASTERDOWN =
+      "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+  private final Node node;
+  private State state = State.NONE;
+  private String masterHost;
+  private int masterPort;
+  private NetSocket link;
+  /** Bumped for each connection attempt, so callbacks of an abandoned link do nothing. */
+  private int linkGeneration;
+  private Client master;
+  private int inPos;
+
+  /** Stream bytes reflected by the data set (master_repl_offset). */
+  long offset;
+  /** The first offset of the current replid's history when replid2 was taken over (second_repl_offset). */
+  long secondOffset = -1;
+  /** False after a failed full sync left an empty data set: the next PSYNC asks for a full one. */
+  private boolean haveHistory = true;
+
+  private long lastIoMs;
+  private long linkDownSinceMs;
+  private long transferStartMs;
+  private String pendingReplid;
+  private long pendingOffset;
+  // The RDB payload being received.
+  private byte[] payload;
+  private int payloadLen;
+  private long payloadExpected = -1;
+  private byte[] eofMark;
+  /** Set while the master's stream is being applied: keys past their TTL are still there for it. */
+  boolean applying;
+
+  Replication(Node node) {
+    this.node = node;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  public boolean isReplica() {
+    return masterHost != null;
+  }
+
+  public String masterHost() {
+    return masterHost;
+  }
+
+  public int masterPort() {
+    return masterPort;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  public long secondOffset() {
+    return secondOffset;
+  }
+
+  public boolean linkUp() {
+    return state == State.CONNECTED;
+  }
+
+  /** ROLE's last element for a replica: the offset applied, -1 while there is no master client. */
+  public long roleOffset() {
+    return master != null ? offset : -1;
+  }
+
+  public boolean syncInProgress() {
+    return state == State.TRANSFER;
+  }
+
+  /** ROLE's replica state word. */
+  public String stateName() {
+    if (state.handshake()) return "handshake";
+    return switch (state) {
+      case NONE -> "none";
+      case CONNECT -> "connect";
+      case CONNECTING -> "connecting";
+      case TRANSFER -> "sync";
+      case CONNECTED -> "connected";
+      default -> "unknown";
+    };
+  }
+
+  /** Seconds since the master last sent anything (master_last_io_seconds_ago), -1 without a link. */
+  public long lastIoSecondsAgo() {
+    return state == State.CONNECTED || state == State.TRANSFER ? (node.clock.nowMs() - lastIoMs) / 1000 : -1;
+  }
+
+  /** master_link_down_since_seconds; -1 if the link was never up. */
+  public long linkDownSinceSeconds() {
+    return linkDownSinceMs == 0 ? -1 : (node.clock.nowMs() - linkDownSinceMs) / 1000;
+  }
+
+  public long transferReadBytes() {
+    return payloadLen;
+  }
+
+  public long transferTotalBytes() {
+    return payloadExpected;
+  }
+
+  public long transferLastIoSecondsAgo() {
+    return (node.clock.nowMs() - lastIoMs) / 1000;
+  }
+
+  // ---------------------------------------------------------------- guards
+
+  /** READONLY: a client's write on a read-only replica. The master's own stream may write. */
+  boolean refusesWrite(Client c, CommandSpec spec) {
+    if (masterHost == null || c.isMaster || !node.config.bool("replica-read-only")) return false;
+    return spec.isWrite() || (spec.name().equals("exec") && c.queueWrites());
+  }
+
+  /** MASTERDOWN: with replica-serve-stale-data no, only commands flagged stale run while the link is down. */
+  boolean refusesStale(Client c, CommandSpec spec) {
+    return masterHost != null && state != State.CONNECTED && !c.isMaster
+        && !node.config.bool("replica-serve-stale-data") && !spec.has(CommandFlag.STALE);
+  }
+
+  // ---------------------------------------------------------------- REPLICAOF
+
+  public void register(Commands commands) {
+    CommandHandler replicaof = (c, argv) -> {
+      if (Args.is(argv[1], "no") && Args.is(argv[2], "one")) {
+        if (masterHost != null) {
+          unsetMaster();
+          node.log.notice("MASTER MODE enabled (user request from 'id=" + c.id + " addr=" + c.addr + "')");
+        }
+        c.reply().ok();
+        return;
+      }
+      Long port = Args.parseLong(argv[2]);
+      if (port == null || port < 0 || port > 65535) {
+        c.error("ERR Invalid master port");
+        return;
+      }
+      String host = Args.str(argv[1]);
+      if (host.equals(masterHost) && port == masterPort) {
+        node.log.notice("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
+        c.reply().simple("OK Already connected to specified master");
+        return;
+      }
+      setMaster(host, port.intValue());
+      node.log.notice("REPLICAOF " + host + ":" + port + " enabled (user request from 'id=" + c.id + " addr=" + c.addr + "')");
+      c.reply().ok();
+    };
+    commands.register("replicaof", replicaof);
+    commands.register("slaveof", replicaof);
+    registerMaster(commands);
+  }
+
+  /** Called at start with the configured replicaof (host port), if any. */
+  void configure() {
+    if (node.config.value("replicaof") instanceof NodeConfig.ReplicaOf r) {
+      masterHost = r.host();
+      masterPort = r.port();
+      state = State.CONNECT;
+    }
+  }
+
+  /** Becomes (or moves to another master as) a replica; the data set is kept until a full sync replaces it. */
+  public void setMaster(String host, int port) {
+    if (masterHost == null) unblockAllForRoleChange();
+    dropLink();
+    masterHost = host;
+    masterPort = port;
+    // As Redis: our replicas reconnect and may continue partially with the new history.
+    disconnectReplicas();
+    node.config.setInternal("replicaof", new NodeConfig.ReplicaOf(host, port));
+    state = State.CONNECT;
+    node.log.notice("Connecting to MASTER " + host + ":" + port);
+    connect();
+  }
+
+  /** A master becoming a replica: its blocked clients would wait for writes that can no longer come from them. */
+  private void unblockAllForRoleChange() {
+    for (Client c : new java.util.ArrayList<>(node.clients.values())) {
+      if (c.blocked == null) continue;
+      node.blocking.unblock(c);
+      c.error("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
+      c.flush();
+      c.resumePending();
+    }
+  }
+
+  /**
+   * REPLICAOF NO ONE: keeps the data and the history; a new replication ID starts here,
+   * with the old one kept as replid2 up to the current offset, so that the old master's
+   * other replicas can continue from this node.
+   */
+  public void unsetMaster() {
+    dropLink();
+    masterHost = null;
+    masterPort = 0;
+    state = State.NONE;
+    node.config.setInternal("replicaof", null);
+    shiftReplicationId();
+    streamDb = -1;
+    disconnectReplicas();
+  }
+
+  private void shiftReplicationId() {
+    node.replid2 = node.replid;
+    secondOffset = offset + 1;
+    node.replid = Node.randomHex40();
+  }
+
+  /** CLIENT KILL TYPE master: the link goes and is made again by the next tick. */
+  public boolean killMasterLink() {
+    if (link == null) return false;
+    dropLink();
+    return true;
+  }
+
+  /** The node stops: the link goes and is not made again. */
+  void close() {
+    String host = masterHost;
+    masterHost = null;
+    dropLink();
+    masterHost = host;
+    state = State.NONE;
+  }
+
+  // ---------------------------------------------------------------- the link
+
+  private void connect() {
+    if (state != State.CONNECT) return;
+    state = State.CONNECTING;
+    lastIoMs = node.clock.nowMs();
+    int gen = ++linkGeneration;
+    NetClientOptions opts = new NetClientOptions()
+        .setConnectTimeout(node.config.getInt("repl-timeout") * 1000)
+        .setTcpNoDelay(!node.config.bool("repl-disable-tcp-nodelay"));
+    node.vertx().createNetClient(opts).connect(masterPort, masterHost).onComplete(ar -> {
+      if (gen != linkGeneration) {
+        if (ar.succeeded()) ar.result().close();
+        return;
+      }
+      if (ar.failed()) {
+        node.log.warning("Error condition on socket for SYNC: " + ar.cause().getMessage());
+        state = State.CONNECT;
+        return;
+      }
+      link = ar.result();
+      node.log.notice("MASTER <-> REPLICA sync started");
+      link.handler(b -> {
+        if (gen == linkGeneration) onData(b);
+      });
+      link.closeHandler(x -> {
+        if (gen == linkGeneration) linkLost("Connection with master lost.");
+      });
+      link.exceptionHandler(err -> {
+        if (gen == linkGeneration) linkLost("Error on the master link: " + err.getMessage());
+      });
+      lastIoMs = node.clock.nowMs();
+      state = State.RECEIVE_PONG;
+      send("PING");
+    });
+  }
+
+  private void linkLost(String why) {
+    node.log.notice(why);
+    dropLink();
+  }
+
+  /** Closes the link (if any) and goes back to CONNECT, keeping offset and history for a PSYNC. */
+  private void dropLink() {
+    linkGeneration++;
+    if (state == State.CONNECTED) linkDownSinceMs = node.clock.nowMs();
+    if (state == State.TRANSFER) {
+      payload = null;
+      payloadLen = 0;
+    }
+    if (link != null) {
+      NetSocket l = link;
+      link = null;
+      l.close();
+    }
+    if (master != null) {
+      node.transactions.discard(master);
+      master = null;
+    }
+    resetInput();
+    if (masterHost != null) state = State.CONNECT;
+  }
+
+  private void resetInput() {
+    inPos = 0;
+    inBuf = Buffer.buffer();
+  }
+
+  private Buffer inBuf = Buffer.buffer();
+
+  private void send(String... argv) {
+    byte[][] a = new byte[argv.length][];
+    for (int i = 0; i < argv.length; i++) a[i] = argv[i].getBytes(StandardCharsets.UTF_8);
+    link.write(Buffer.buffer(encode(a)));
+  }
+
+  /** A command in canonical multibulk form: what a master sends and counts in its offset. */
+  static byte[] encode(byte[][] argv) {
+    int n = 1 + digits(argv.length) + 2;
+    for (byte[] a : argv) n += 1 + digits(a.length) + 2 + a.length + 2;
+    byte[] out = new byte[n];
+    int p = header(out, 0, '*', argv.length);
+    for (byte[] a : argv) {
+      p = header(out, p, '$', a.length);
+      System.arraycopy(a, 0, out, p, a.length);
+      p += a.length;
+      out[p++] = '\r';
+      out[p++] = '\n';
+    }
+    return out;
+  }
+
+  private static int header(byte[] out, int p, char type, int value) {
+    out[p++] = (byte) type;
+    String digits = Integer.toString(value);
+    for (int i = 0; i < digits.length(); i++) out[p++] = (byte) digits.charAt(i);
+    out[p++] = '\r';
+    out[p++] = '\n';
+    return p;
+  }
+
+  private static int digits(long v) {
+    return Long.toString(v).length();
+  }
+
+  private void onData(Buffer b) {
+    lastIoMs = node.clock.nowMs();
+    if (state == State.CONNECTED) {
+      streamParser.feed(b);
+      return;
+    }
+    inBuf.appendBuffer(b);
+    try {
+      process();
+    } catch (RuntimeException e) {
+      node.log.warning("Replication link failure: " + e);
+      dropLink();
+    }
+  }
+
+  /** Reads what the handshake and the payload need from {@link #inBuf}. */
+  private void process() {
+    while (link != null) {
+      if (state == State.TRANSFER) {
+        if (!transfer()) return;
+        continue;
+      }
+      if (state == State.CONNECTED) {
+        byte[] rest = inBuf.getBytes(inPos, inBuf.length());
+        resetInput();
+        if (rest.length > 0) streamParser.feed(rest);
+        return;
+      }
+      // The master sends newlines to keep the link alive while it prepares its answer.
+      while (inPos < inBuf.length() && inBuf.getByte(inPos) == '\n') inPos++;
+      String line = readLine();
+      if (line == null) return;
+      handshakeReply(line);
+    }
+  }
+
+  private String readLine() {
+    for (int i = inPos; i + 1 < inBuf.length(); i++) {
+      if (inBuf.getByte(i) == '\r' && inBuf.getByte(i + 1) == '\n') {
+        String line = inBuf.getString(inPos, i, "ISO-8859-1");
+        inPos = i + 2;
+        return line;
+      }
+    }
+    return null;
+  }
+
+  private void handshakeReply(String line) {
+    switch (state) {
+      case RECEIVE_PONG -> {
+        // As Redis: an auth error here is fine, AUTH comes next.
+        if (line.startsWith("-") && !line.startsWith("-NOAUTH") && !line.startsWith("-NOPERM")
+            && !line.startsWith("-ERR operation not permitted")) {
+          node.log.warning("Error reply to PING from master: '" + line.substring(1) + "'");
+          dropLink();
+          return;
+        }
+        node.log.notice("Master replied to PING, replication can continue...");
+        String pass = node.config.getString("masterauth");
+        if (!pass.isEmpty()) {
+          state = State.RECEIVE_AUTH;
+          String user = node.config.getString("masteruser");
+          if (user.isEmpty()) send("AUTH", pass);
+          else send("AUTH", user, pass);
+        } else {
+          sendPort();
+        }
+      }
+      case RECEIVE_AUTH -> {
+        if (line.startsWith("-")) {
+          node.log.warning("Unable to AUTH to MASTER: " + line);
+          dropLink();
+          return;
+        }
+        sendPort();
+      }
+      case RECEIVE_PORT -> {
+        if (line.startsWith("-")) {
+          node.log.notice("(Non critical) Master does not understand REPLCONF listening-port: " + line);
+        }
+        String ip = node.config.getString("replica-announce-ip");
+        if (!ip.isEmpty()) {
+          state = State.RECEIVE_IP;
+          send("REPLCONF", "ip-address", ip);
+        } else {
+          sendCapa();
+        }
+      }
+      case RECEIVE_IP -> {
+        if (line.startsWith("-")) {
+          node.log.notice("(Non critical) Master does not understand REPLCONF ip-address: " + line);
+        }
+        sendCapa();
+      }
+      case RECEIVE_CAPA -> {
+        if (line.startsWith("-")) {
+          node.log.notice("(Non critical) Master does not understand REPLCONF capa: " + line);
+        }
+        state = State.RECEIVE_PSYNC;
+        if (haveHistory) {
+          node.log.notice("Trying a partial resynchronization (request " + node.replid + ":" + (offset + 1) + ").");
+          send("PSYNC", node.replid, Long.toString(offset + 1));
+        } else {
+          node.log.notice("Partial resynchronization not possible (no cached master)");
+          send("PSYNC", "?", "-1");
+        }
+      }
+      case RECEIVE_PSYNC -> psyncReply(line);
+      default -> throw new IllegalStateException("reply in state " + state);
+    }
+  }
+
+  private void sendCapa() {
+    state = State.RECEIVE_CAPA;
+    send("REPLCONF", "capa", "eof", "capa", "psync2");
+  }
+
+  private void sendPort() {
+    state = State.RECEIVE_PORT;
+    int announce = node.config.getInt("replica-announce-port");
+    send("REPLCONF", "listening-port", Integer.toString(announce != 0 ? announce : node.port()));
+  }
+
+  private void psyncReply(String line) {
+    if (line.startsWith("+FULLRESYNC")) {
+      String[] p = line.split(" ");
+      if (p.length < 3) {
+        node.log.warning("Master replied with wrong +FULLRESYNC syntax.");
+        dropLink();
+        return;
+      }
+      pendingReplid = p[1];
+      pendingOffset = Long.parseLong(p[2]);
+      node.log.notice("Full resync from master: " + pendingReplid + ":" + pendingOffset);
+      state = State.TRANSFER;
+      transferStartMs = node.clock.nowMs();
+      payload = null;
+      payloadLen = 0;
+      payloadExpected = -1;
+      eofMark = null;
+      return;
+    }
+    if (line.startsWith("+CONTINUE")) {
+      String[] p = line.split(" ");
+      if (p.length >= 2 && p[1].length() == 40 && !p[1].equals(node.replid)) {
+        // The master was promoted from a fellow replica: our history is its replid2.
+        node.replid2 = node.replid;
+        secondOffset = offset + 1;
+        node.replid = p[1];
+        node.log.notice("Master replication ID changed to " + p[1]);
+        disconnectReplicas();
+      }
+      node.log.notice("Successful partial resynchronization with master.");
+      node.log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+      startStream();
+      return;
+    }
+    // -NOMASTERLINK, -LOADING and other errors: try again later.
+    node.log.warning("Unexpected reply to PSYNC from master: " + line);
+    dropLink();
+  }
+
+  /** Receives the payload; true when it is done (state changed), false when more bytes are needed. */
+  private boolean transfer() {
+    if (payloadExpected < 0 && eofMark == null) {
+      // The master sends newlines while it prepares the payload, to keep the link alive.
+      while (inPos < inBuf.length() && inBuf.getByte(inPos) == '\n') inPos++;
+      String line = readLine();
+      if (line == null) return false;
+      if (line.startsWith("-")) {
+        node.log.warning("MASTER aborted replication with an error: " + line.substring(1));
+        dropLink();
+        return false;
+      }
+      if (!line.startsWith("$")) {
+        node.log.warning("Bad protocol from MASTER, the first byte is not '$' (we received '" + line + "'), are you sure the host and port are right?");
+        dropLink();
+        return false;
+      }
+      if (line.startsWith("$EOF:")) {
+        eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
+        node.log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+        payload = new byte[1 << 20];
+      } else {
+        payloadExpected = Long.parseLong(line.substring(1));
+        node.log.notice("MASTER <-> REPLICA sync: receiving " + payloadExpected + " bytes from master to disk");
+        payload = new byte[(int) Math.min(payloadExpected, Integer.MAX_VALUE - 8)];
+      }
+    }
+    int avail = inBuf.length() - inPos;
+    if (eofMark != null) {
+      ensure(avail);
+      inBuf.getBytes(inPos, inBuf.length(), payload, payloadLen);
+      int from = Math.max(0, payloadLen - eofMark.length);
+      payloadLen += avail;
+      resetInput();
+      int at = find(payload, from, payloadLen, eofMark);
+      if (at < 0) return false;
+      // Whatever came after the mark belongs to the stream.
+      byte[] rest = Arrays.copyOfRange(payload, at + eofMark.length, payloadLen);
+      payloadLen = at;
+      load();
+      if (state == State.CONNECTED && rest.length > 0) streamParser.feed(rest);
+      return true;
+    }
+    int take = (int) Math.min(avail, payloadExpected - payloadLen);
+    inBuf.getBytes(inPos, inPos + take, payload, payloadLen);
+    payloadLen += take;
+    inPos += take;
+    if (payloadLen < payloadExpected) {
+      resetInput();
+      return false;
+    }
+    byte[] rest = inBuf.getBytes(inPos, inBuf.length());
+    resetInput();
+    load();
+    if (state == State.CONNECTED && rest.length > 0) streamParser.feed(rest);
+    return true;
+  }
+
+  private void ensure(int more) {
+    if (payloadLen + more <= payload.length) return;
+    payload = Arrays.copyOf(payload, Math.max(payload.length * 2, payloadLen + more));
+  }
+
+  private static int find(byte[] a, int from, int to, byte[] needle) {
+    outer:
+    for (int i = from; i + needle.length <= to; i++) {
+      for (int j = 0; j < needle.length; j++) if (a[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    return -1;
+  }
+
+  /** The payload replaces the data set; then the stream starts at the master's offset. */
+  private void load() {
+    node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+    node.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
+    try {
+      node.persistence.loadReplicaPayload(new ByteArrayInputStream(payload, 0, payloadLen),
+          "the master's RDB payload");
+    } catch (IOException e) {
+      node.log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e.getMessage());
+      payload = null;
+      // The data set is empty now: its old history is gone.
+      haveHistory = false;
+      node.replid = Node.randomHex40();
+      offset = 0;
+      dropLink();
+      return;
+    }
+    payload = null;
+    // Our replicas' copies belong to the old history: they sync again.
+    disconnectReplicas();
+    node.replid = pendingReplid;
+    node.replid2 = "0".repeat(40);
+    secondOffset = -1;
+    offset = pendingOffset;
+    backlogBase = offset;
+    haveHistory = true;
+    node.dirty++;
+    node.aof.rewriteAfterFullSync();
+    node.log.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%.3f seconds)",
+        (node.clock.nowMs() - transferStartMs) / 1000.0));
+    startStream();
+  }
+
+  private void startStream() {
+    if (backlog == null) createBacklog();
+    state = State.CONNECTED;
+    linkDownSinceMs = 0;
+    master = Client.loader(node);
+    master.isMaster = true;
+    master.db = node.db(loadedStreamDb);
+    loadedStreamDb = 0;
+    streamParser = new io.redisha.resp.RequestParser(streamSink);
+    streamParser.setAuthRequired(false);
+    sendAck();
+  }
+
+  private io.redisha.resp.RequestParser streamParser;
+  /** repl-stream-db of the payload: the database the stream has selected (a chained master's). */
+  private int loadedStreamDb;
+
+  /** The payload's repl-stream-db aux field, told by the loader. */
+  public void payloadStreamDb(int db) {
+    if (db >= 0 && db < node.databases()) loadedStreamDb = db;
+  }
+
+  private final io.redisha.resp.RequestParser.Sink streamSink = new io.redisha.resp.RequestParser.Sink() {
+    @Override
+    public void onCommand(byte[][] argv) {
+      if (master == null) return;
+      if (argv.length >= 2 && Args.is(argv[0], "replconf") && Args.is(argv[1], "getack")) {
+        sendAck();
+      } else {
+        applying = true;
+        try {
+          master.replay(argv);
+        } finally {
+          applying = false;
+        }
+      }
+      // Our own replicas get the master's stream as it came, so offsets agree along a chain.
+      appendStream(encode(argv));
+    }
+
+    @Override
+    public void onProtocolError(String message) {
+      node.log.warning("Protocol error in the master's stream: " + message);
+      dropLink();
+    }
+  };
+
+  private void sendAck() {
+    if (link != null && (state == State.CONNECTED)) send("REPLCONF", "ACK", Long.toString(offset));
+  }
+
+  /** Once a second, from the node's cron. */
+  void tick() {
+    masterTick();
+    if (masterHost == null) return;
+    long now = node.clock.nowMs();
+    long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
+    switch (state) {
+      case CONNECT -> connect();
+      case CONNECTED -> {
+        if (now - lastIoMs > timeoutMs) {
+          node.log.warning("MASTER timeout: no data nor PING received...");
+          dropLink();
+        } else {
+          sendAck();
+        }
+      }
+      default -> {
+        if (now - lastIoMs > timeoutMs) {
+          node.log.warning("Timeout connecting to the MASTER...");
+          dropLink();
+        }
+      }
+    }
+  }
+
+  // ================================================================ master side
+
+  /**
+   * One replica connected to this node: a normal client connection that sent PSYNC;
+   * from then on it only receives the stream and sends REPLCONF ACK.
+   */
+  public static final class ReplicaConn {
+    final Client client;
+    int listeningPort;
+    String announcedIp;
+    long ackOffset;
+    long ackMs;
+    /** While its payload is being made: the stream since the payload's offset, sent after it. */
+    Buffer waiting;
+    /** Bytes handed to the socket and not yet sent, and since when over the soft limit (-1: not). */
+    long outstanding;
+    long overSoftSince = -1;
+
+    ReplicaConn(Client client) {
+      this.client = client;
+    }
+
+    public int listeningPort() {
+      return listeningPort;
+    }
+
+    public long ackOffset() {
+      return ackOffset;
+    }
+
+    public long ackMs() {
+      return ackMs;
+    }
+
+    /** INFO's state: wait_bgsave while its payload is being made, then online. */
+    public String state() {
+      return waiting != null ? "wait_bgsave" : "online";
+    }
+
+    public String ip() {
+      if (announcedIp != null) return announcedIp;
+      String a = client.addr;
+      int colon = a.lastIndexOf(':');
+      String h = colon < 0 ? a : a.substring(0, colon);
+      return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+    }
+  }
+
+  private final java.util.List<ReplicaConn> replicas = new java.util.ArrayList<>();
+
+  /**
+   * The backlog: the last repl-backlog-size bytes of the stream, as a ring. The byte at
+   * stream offset o (1-based, as Redis counts) sits at (o - 1) mod size. Created when
+   * the first replica asks for a sync (or when this node syncs from its master), as in
+   * Redis; until then the offset does not move.
+   */
+  private byte[] backlog;
+  /** Stream offset at which the backlog was created: it holds bytes after it. */
+  private long backlogBase;
+  /** The database the stream has selected last, -1 to force a SELECT. */
+  private int streamDb = -1;
+  private long lastPingMs;
+  long syncFull, syncPartialOk, syncPartialErr;
+
+  private final Propagation.Sink backlogSink = (db, argv) -> {
+    // A replica forwards its master's bytes as they are (see onCommand), not its own re-encoding.
+    if (masterHost != null || backlog == null) return;
+    if (db != streamDb) {
+      appendStream(encode(new byte[][] {SELECT, Long.toString(db).getBytes(StandardCharsets.US_ASCII)}));
+      streamDb = db;
+    }
+    appendStream(encode(argv));
+  };
+
+  private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+
+  private void createBacklog() {
+    int size = (int) Math.min(Integer.MAX_VALUE - 8, node.config.getLong("repl-backlog-size"));
+    backlog = new byte[size];
+    backlogBase = offset;
+    node.propagation.addSink(backlogSink);
+  }
+
+  /** Bytes of the stream held: repl_backlog_histlen. */
+  public long backlogHistlen() {
+    return backlog == null ? 0 : Math.min(backlog.length, offset - backlogBase);
+  }
+
+  public long backlogFirstByte() {
+    return backlog == null ? 0 : offset - backlogHistlen() + 1;
+  }
+
+  public boolean backlogActive() {
+    return backlog != null;
+  }
+
+  /** Appends stream bytes: to the backlog, to every replica, and to the offset. */
+  private void appendStream(byte[] b) {
+    if (backlog == null) return;
+    int size = backlog.length;
+    int from = 0;
+    if (b.length > size) from = b.length - size;
+    long o = offset + from; // bytes before this chunk's kept part
+    int pos = (int) (o % size);
+    int n = b.length - from;
+    int first = Math.min(n, size - pos);
+    System.arraycopy(b, from, backlog, pos, first);
+    if (n > first) System.arraycopy(b, from + first, backlog, 0, n - first);
+    offset += b.length;
+    if (!replicas.isEmpty()) {
+      // Batched per event-loop turn: a burst of commands costs one write per replica, not one each.
+      if (pendingStream == null) {
+        pendingStream = Buffer.buffer(Math.max(256, b.length));
+        node.vertx().runOnContext(v -> flushStream());
+      }
+      pendingStream.appendBytes(b);
+    }
+  }
+
+  private Buffer pendingStream;
+
+  /** Sends what the stream gained since the last flush to every replica. */
+  private void flushStream() {
+    Buffer b = pendingStream;
+    pendingStream = null;
+    if (b == null || b.length() == 0) return;
+    for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
+      if (r.waiting != null) {
+        r.waiting.appendBuffer(b);
+        enforceOutputLimit(r, r.waiting.length());
+      } else {
+        int len = b.length();
+        r.outstanding += len;
+        r.client.socket().write(b).onComplete(ar -> r.outstanding -= len);
+        enforceOutputLimit(r, r.outstanding);
+      }
+    }
+  }
+
+  /**
+   * client-output-buffer-limit's replica class (Redis's defaults: 256 MB hard, 64 MB for
+   * 60 s soft): a replica that does not keep up is dropped rather than let the master's
+   * memory grow without bound; it reconnects and resyncs.
+   */
+  private void enforceOutputLimit(ReplicaConn r, long pending) {
+    long hard = 256L << 20, soft = 64L << 20, softSeconds = 60;
+    String[] w = node.config.getString("client-output-buffer-limit").split(" ");
+    for (int i = 0; i + 3 < w.length; i += 4) {
+      if (w[i].equals("slave") || w[i].equals("replica")) {
+        hard = Long.parseLong(w[i + 1]);
+        soft = Long.parseLong(w[i + 2]);
+        softSeconds = Long.parseLong(w[i + 3]);
+      }
+    }
+    long now = node.clock.nowMs();
+    boolean over;
+    if (hard > 0 && pending > hard) {
+      over = true;
+    } else if (soft > 0 && pending > soft) {
+      if (r.overSoftSince < 0) r.overSoftSince = now;
+      over = now - r.overSoftSince > softSeconds * 1000;
+    } else {
+      r.overSoftSince = -1;
+      over = false;
+    }
+    if (over) {
+      node.stats.clientOutputLimitDisconnections++;
+      node.log.warning("Client id=" + r.client.id + " addr=" + r.client.addr
+          + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+      r.client.close();
+    }
+  }
+
+  /** The backlog's bytes from stream offset {@code from} (1-based) to the end. */
+  private byte[] backlogFrom(long from) {
+    int size = backlog.length;
+    int n = (int) (offset - from + 1);
+    byte[] out = new byte[n];
+    int pos = (int) ((from - 1) % size);
+    int first = Math.min(n, size - pos);
+    System.arraycopy(backlog, pos, out, 0, first);
+    if (n > first) System.arraycopy(backlog, 0, out, first, n - first);
+    return out;
+  }
+
+  public long syncFull() {
+    return syncFull;
+  }
+
+  public long syncPartialOk() {
+    return syncPartialOk;
+  }
+
+  public long syncPartialErr() {
+    return syncPartialErr;
+  }
+
+  /**
+   * The payload's repl-stream-db: on a replica, the database its master's stream has
+   * selected, since its own replicas get that stream as it is; a master re-sends SELECT.
+   */
+  public int payloadStreamDb() {
+    return masterHost != null && master != null ? master.db.id : 0;
+  }
+
+  public java.util.List<ReplicaConn> replicas() {
+    return replicas;
+  }
+
+  public boolean isReplicaClient(Client c) {
+    return c.replicaConn != null;
+  }
+
+  /** A replica's connection closed. */
+  void replicaGone(Client c) {
+    if (c.replicaConn == null) return;
+    replicas.remove(c.replicaConn);
+    node.log.notice("Connection with replica " + c.replicaConn.ip() + ":" + c.replicaConn.listeningPort + " lost.");
+  }
+
+  /** Drops every replica connection: they reconnect and PSYNC, learning the new history. */
+  private void disconnectReplicas() {
+    for (ReplicaConn r : new java.util.ArrayList<>(replicas)) r.client.close();
+    replicas.clear();
+  }
+
+  void registerMaster(Commands commands) {
+    commands.register("replconf", this::replconf);
+    commands.register("psync", this::psync);
+    commands.register("wait", this::waitCommand);
+  }
+
+  private void replconf(Client c, byte[][] argv) {
+    if (argv.length % 2 == 0) {
+      c.error(Args.SYNTAX);
+      return;
+    }
+    for (int i = 1; i < argv.length; i += 2) {
+      byte[] opt = argv[i];
+      String val = Args.str(argv[i + 1]);
+      if (Args.is(opt, "listening-port")) {
+        Long p = Args.parseLong(argv[i + 1]);
+        if (p == null) {
+          c.error("ERR value is not an integer or out of range");
+          return;
+        }
+        c.replicaListeningPort = p.intValue();
+      } else if (Args.is(opt, "ip-address")) {
+        c.replicaAnnouncedIp = val;
+      } else if (Args.is(opt, "capa") || Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
+        // eof and psync2: we always send a sized payload and always understand PSYNC2.
+      } else if (Args.is(opt, "ack")) {
+        // An ACK gets no reply, as in Redis.
+        ReplicaConn r = c.replicaConn;
+        Long o = Args.parseLong(argv[i + 1]);
+        if (r != null && o != null) {
+          if (o > r.ackOffset) r.ackOffset = o;
+          r.ackMs = node.clock.nowMs();
+          checkWaiters();
+        }
+        return;
+      } else if (Args.is(opt, "getack")) {
+        // Only meaningful from a master, whose stream the link handles itself.
+        return;
+      } else {
+        c.error("ERR Unrecognized REPLCONF option: " + Args.str(opt));
+        return;
+      }
+    }
+    c.reply().ok();
+  }
+
+  private void psync(Client c, byte[][] argv) {
+    if (c.replicaConn != null) return;
+    if (masterHost != null && state != State.CONNECTED) {
+      c.error("NOMASTERLINK Can't SYNC while not connected with my master");
+      return;
+    }
+    if (c.inMulti() || c.inExec) {
+      c.error("ERR Replica can't interact with the keyspace");
+      return;
+    }
+    // The replicas online so far get what is pending before the new one joins the list.
+    flushStream();
+    String replid = Args.str(argv[1]);
+    Long from = Args.parseLong(argv[2]);
+    ReplicaConn r = new ReplicaConn(c);
+    r.listeningPort = c.replicaListeningPort;
+    r.announcedIp = c.replicaAnnouncedIp;
+    r.ackMs = node.clock.nowMs();
+    boolean known = replid.equals(node.replid) || (replid.equals(node.replid2) && from != null && from <= secondOffset);
+    if (known && backlog != null && from != null && from >= backlogFirstByte() && from <= offset + 1) {
+      syncPartialOk++;
+      c.reply().simple("CONTINUE " + node.replid);
+      c.flush();
+      byte[] missing = backlogFrom(from);
+      if (missing.length > 0) c.socket().write(Buffer.buffer(missing));
+      c.replicaConn = r;
+      replicas.add(r);
+      node.log.notice("Partial resynchronization request from " + c.addr + " accepted. Sending "
+          + missing.length + " bytes of backlog starting from offset " + from + ".");
+      return;
+    }
+    if (!replid.equals("?")) {
+      syncPartialErr++;
+      node.log.notice("Partial resynchronization not accepted for " + c.addr + " (requested " + replid + ":" + from + ")");
+    }
+    if (backlog == null) {
+      if (masterHost == null && replicas.isEmpty()) {
+        // As Redis: a master's history starts with its first replica.
+        node.replid = Node.randomHex40();
+        node.replid2 = "0".repeat(40);
+        secondOffset = -1;
+      }
+      createBacklog();
+    }
+    syncFull++;
+    if (startSnapshotSync(r)) return;
+    byte[] rdb;
+    try {
+      rdb = node.persistence.replicationPayload();
+    } catch (IOException e) {
+      node.log.warning("Failed producing the RDB for replica " + c.addr + ": " + e);
+      c.close();
+      return;
+    }
+    node.log.notice("Replica " + c.addr + " asks for synchronization; full resync, sending " + rdb.length
+        + " bytes of RDB (made on the event loop, sent without a file)");
+    c.reply().simple("FULLRESYNC " + node.replid + " " + offset);
+    c.flush();
+    c.socket().write(Buffer.buffer(("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+    c.socket().write(Buffer.buffer(rdb));
+    // The payload reflects the data set at this offset; the stream goes on from it, after a SELECT.
+    streamDb = masterHost == null ? -1 : streamDb;
+    c.replicaConn = r;
+    replicas.add(r);
+  }
+
+  /** The full syncs waiting for the background payload now being written. */
+  private java.util.List<ReplicaConn> snapshotWaiters;
+  /** The stream offset the payload being made reflects. */
+  private long snapshotOffset;
+
+  /**
+   * Full sync from the copy-on-write snapshot: +FULLRESYNC at the current offset now, the
+   * payload from a temporary file when the background save ends, then the stream that
+   * accumulated meanwhile. False when a save is already running (the caller then makes
+   * the payload in memory, in one go).
+   */
+  private boolean startSnapshotSync(ReplicaConn r) {
+    Client c = r.client;
+    if (snapshotWaiters != null) {
+      // Another replica's payload is being made: share it, with the stream since its offset from the backlog.
+      if (snapshotOffset + 1 < backlogFirstByte()) return false;
+      r.waiting = Buffer.buffer(backlogFrom(snapshotOffset + 1));
+      snapshotWaiters.add(r);
+      c.reply().simple("FULLRESYNC " + node.replid + " " + snapshotOffset);
+      c.flush();
+      c.replicaConn = r;
+      replicas.add(r);
+      node.log.notice("Replica " + c.addr + " asks for synchronization; attached to the background save at offset " + snapshotOffset);
+      return true;
+    }
+    java.nio.file.Path target = java.nio.file.Path.of(node.config.getString("dir"))
+        .resolve("temp-repl-" + ProcessHandle.current().pid() + "-" + c.id + ".rdb");
+    long at = offset;
+    java.util.List<ReplicaConn> waiters = new java.util.ArrayList<>();
+    if (!node.persistence.startReplicationSave(target, failure -> snapshotDone(target, failure))) return false;
+    snapshotWaiters = waiters;
+    snapshotOffset = at;
+    waiters.add(r);
+    r.waiting = Buffer.buffer();
+    c.reply().simple("FULLRESYNC " + node.replid + " " + at);
+    c.flush();
+    // The stream after the payload starts with a SELECT (a replica's upstream stream is proxied as is).
+    if (masterHost == null) streamDb = -1;
+    c.replicaConn = r;
+    replicas.add(r);
+    node.log.notice("Replica " + c.addr + " asks for synchronization; full resync from a background save at offset " + at);
+    return true;
+  }
+
+  private void snapshotDone(java.nio.file.Path target, Throwable failure) {
+    java.util.List<ReplicaConn> waiters = snapshotWaiters;
+    snapshotWaiters = null;
+    if (failure != null) {
+      node.log.warning("Background save for the replicas failed: " + failure);
+      for (ReplicaConn r : waiters) r.client.close();
+      return;
+    }
+    node.vertx().fileSystem().readFile(target.toString()).onComplete(ar -> {
+      node.vertx().fileSystem().delete(target.toString());
+      for (ReplicaConn r : waiters) {
+        if (r.client.isClosed()) continue;
+        if (ar.failed()) {
+          node.log.warning("Reading the payload for the replicas failed: " + ar.cause());
+          r.client.close();
+          continue;
+        }
+        Buffer payload = ar.result();
+        r.client.socket().write(Buffer.buffer(("$" + payload.length() + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+        r.client.socket().write(payload);
+        Buffer rest = r.waiting;
+        r.waiting = null;
+        if (rest.length() > 0) r.client.socket().write(rest);
+        r.ackMs = node.clock.nowMs();
+        node.log.notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- WAIT
+
+  private record Waiter(Client client, Blocking.Request request, long target, long wanted) {}
+
+  private final java.util.List<Waiter> waiters = new java.util.ArrayList<>();
+
+  private int acked(long target) {
+    int n = 0;
+    for (ReplicaConn r : replicas) if (r.waiting == null && r.ackOffset >= target) n++;
+    return n;
+  }
+
+  private void waitCommand(Client c, byte[][] argv) {
+    if (masterHost != null) {
+      c.error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is "
+          + "configured to be writable (which is not the default) writes to replicas are just local and are not propagated.");
+      return;
+    }
+    Long wanted = Args.parseLong(argv[1]);
+    Long timeout = Args.parseLong(argv[2]);
+    if (wanted == null || timeout == null) {
+      c.error("ERR value is not an integer or out of range");
+      return;
+    }
+    if (timeout < 0) {
+      c.error("ERR timeout is negative");
+      return;
+    }
+    long target = offset;
+    int now = acked(target);
+    if (now >= wanted || c.inExec) {
+      c.reply().integer(now);
+      return;
+    }
+    node.blocking.block(c, java.util.List.of(), timeout, x -> false, () -> c.reply().integer(acked(target)));
+    waiters.add(new Waiter(c, c.blocked, target, wanted));
+    getAck();
+  }
+
+  private boolean getAckSent;
+
+  /** Asks the replicas for an ACK now (at most once per event-loop turn). */
+  private void getAck() {
+    if (getAckSent || replicas.isEmpty()) return;
+    getAckSent = true;
+    node.vertx().runOnContext(v -> {
+      getAckSent = false;
+      if (masterHost == null && backlog != null) {
+        // Redis sends it with the stream's current database: no SELECT needed.
+        appendStream(encode(new byte[][] {"REPLCONF".getBytes(), "GETACK".getBytes(), "*".getBytes()}));
+      }
+    });
+  }
+
+  private void checkWaiters() {
+    if (waiters.isEmpty()) return;
+    for (Waiter w : new java.util.ArrayList<>(waiters)) {
+      if (w.client.blocked != w.request || w.client.isClosed()) {
+        waiters.remove(w);
+        continue;
+      }
+      int n = acked(w.target);
+      if (n >= w.wanted) {
+        waiters.remove(w);
+        node.blocking.unblock(w.client);
+        w.client.reply().integer(n);
+        w.client.flush();
+        w.client.resumePending();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- min-replicas-to-write
+
+  public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+
+  /** Replicas whose last ACK is at most min-replicas-max-lag seconds old. */
+  public int goodReplicas() {
+    long maxLag = node.config.getLong("min-replicas-max-lag") * 1000;
+    long now = node.clock.nowMs();
+    int n = 0;
+    for (ReplicaConn r : replicas) if (r.waiting == null && now - r.ackMs <= maxLag) n++;
+    return n;
+  }
+
+  boolean refusesForTooFewReplicas(Client c, CommandSpec spec) {
+    if (masterHost != null || c.isMaster) return false;
+    int min = node.config.getInt("min-replicas-to-write");
+    if (min <= 0 || node.config.getLong("min-replicas-max-lag") <= 0) return false;
+    boolean write = spec.isWrite() || (spec.name().equals("exec") && c.queueWrites());
+    return write && goodReplicas() < min;
+  }
+
+  /** Since when a master's backlog has had no replica (repl-backlog-ttl), 0 while it has some. */
+  private long noReplicasSinceMs;
+
+  /** The master's part of the second tick: PINGs in the stream keep the replicas' links alive. */
+  void masterTick() {
+    long now = node.clock.nowMs();
+    if (masterHost == null && backlog != null) {
+      if (!replicas.isEmpty()) {
+        noReplicasSinceMs = 0;
+      } else if (noReplicasSinceMs == 0) {
+        noReplicasSinceMs = now;
+      } else {
+        long ttl = node.config.getLong("repl-backlog-ttl");
+        if (ttl > 0 && now - noReplicasSinceMs > ttl * 1000) {
+          // As Redis: the history is dropped with the backlog, so a new ID starts.
+          node.replid = Node.randomHex40();
+          node.replid2 = "0".repeat(40);
+          secondOffset = -1;
+          node.propagation.removeSink(backlogSink);
+          backlog = null;
+          noReplicasSinceMs = 0;
+          node.log.notice("Replication backlog freed after " + ttl + " seconds without connected replicas.");
+        }
+      }
+    }
+    if (masterHost == null && backlog != null && !replicas.isEmpty()
+        && now - lastPingMs >= node.config.getInt("repl-ping-replica-period") * 1000L) {
+      lastPingMs = now;
+      appendStream(encode(new byte[][] {"PING".getBytes(StandardCharsets.US_ASCII)}));
+    }
+    long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
+    for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
+      if (r.waiting != null) {
+        // As Redis: a newline a second keeps a replica waiting for its payload from timing out.
+        r.client.socket().write(Buffer.buffer(new byte[] {'\n'}));
+        r.ackMs = now;
+        continue;
+      }
+      if (now - r.ackMs > timeoutMs) {
+        node.log.warning("Disconnecting timedout replica: " + r.ip() + ":" + r.listeningPort);
+        r.client.close();
+      }
+    }
+  }
+}
