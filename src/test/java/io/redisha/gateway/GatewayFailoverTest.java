@@ -154,7 +154,15 @@ class GatewayFailoverTest {
               + "%d writes ok, %d errors %s%n",
           (sentinelSwitchNanos - killNanos) / 1_000_000, (firstOkAfter - killNanos) / 1_000_000,
           (firstOkAfter - sentinelSwitchNanos) / 1_000_000, ok.get(), errors.get(), errorTexts);
-      assertTrue(errors.get() <= 1, "more than the one write in flight at the kill failed: " + errorTexts);
+      // One write is in flight at the kill. On a loaded machine a second one can reach the
+      // dying process (its sockets close a moment after SIGKILL); it too must be reported
+      // as of unknown fate, never as success and never replayed.
+      synchronized (errorTexts) {
+        for (String e : errorTexts) {
+          assertTrue(e.contains("may or may not have been applied"), "unexpected error during the failover: " + e);
+        }
+      }
+      assertTrue(errors.get() <= 2, "more writes failed than were in flight around the kill: " + errorTexts);
       return lost;
     } finally {
       for (int i = all.size() - 1; i >= 0; i--) {

@@ -21,9 +21,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code up}: the embedded local topology in one process, for trying the product with
- * nothing installed: a master node, three sentinels watching it (quorum 2) and the
- * gateway in front, all on 127.0.0.1. Each part uses its usual port when it is free
- * (6379, 26379-26381, 6380) and a free one otherwise; everything is printed.
+ * nothing installed: a master node and two replicas, three sentinels watching them
+ * (quorum 2) and the gateway in front, all on 127.0.0.1. Each part uses its usual port
+ * when it is free (6379, replicas 6381-6382, sentinels 26379-26381, gateway 6380) and a free one otherwise; everything
+ * is printed.
  */
 final class Up {
 
@@ -50,6 +51,12 @@ final class Up {
       node.onShutdown(stopped::countDown);
       parts.add(new Part("node", node::stop));
       lines.add(String.format("  node (master)  127.0.0.1:%-5d  data in %s", node.port(), dir.resolve("master")));
+      for (int i = 1; i <= 2; i++) {
+        Node replica = startNode(dir.resolve("replica-" + i), pick(nodePort + 1 + i),
+            "--replicaof", "127.0.0.1", Integer.toString(node.port()));
+        parts.add(new Part("node", replica::stop));
+        lines.add(String.format("  node (replica) 127.0.0.1:%-5d  data in %s", replica.port(), dir.resolve("replica-" + i)));
+      }
 
       List<Integer> sentinelPorts = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -60,7 +67,8 @@ final class Up {
       }
 
       List<String> gw = new ArrayList<>(List.of("--port", Integer.toString(pick(6380)), "--bind", "127.0.0.1",
-          "--master-name", MASTER_NAME));
+          "--master-name", MASTER_NAME, "--read-policy", "prefer-replica",
+          "--read-your-writes", "yes"));
       for (int p : sentinelPorts) gw.addAll(List.of("--sentinel", "127.0.0.1", Integer.toString(p)));
       Gateway gateway = Gateway.startAndAwaitMaster(gw.toArray(String[]::new));
       parts.add(new Part("gateway", gateway::stop));
@@ -84,11 +92,13 @@ final class Up {
     return 0;
   }
 
-  private static Node startNode(Path dir, int port) throws Exception {
+  private static Node startNode(Path dir, int port, String... extra) throws Exception {
     Files.createDirectories(dir);
     Settings s = NodeConfig.create();
-    s.applyAll(ConfigFile.parseArgs(new String[] {"--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", ""}).lines());
+    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--dir", dir.toString(), "--save", ""));
+    args.addAll(List.of(extra));
+    s.applyAll(ConfigFile.parseArgs(args.toArray(String[]::new)).lines());
     Node node = new Node(s);
     node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return node;
