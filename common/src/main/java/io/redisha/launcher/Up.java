@@ -48,7 +48,7 @@ final class Up {
       Path dir = Files.createTempDirectory("redis-ha-up-");
 
       Node node = startNode(dir.resolve("master"), pick(nodePort));
-      node.onShutdown(stopped::countDown);
+      // SHUTDOWN of the master stops that node only, so a failover can be watched.
       parts.add(new Part("node", node::stop));
       lines.add(String.format("  node (master)  127.0.0.1:%-5d  data in %s", node.port(), dir.resolve("master")));
       for (int i = 1; i <= 2; i++) {
@@ -88,6 +88,8 @@ final class Up {
     System.out.println();
     System.out.println("Try: redis-cli -p " + lines.get(0).replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1")
         + " set hello world     Stop with Ctrl-C.");
+    System.out.println("Watch a failover: redis-cli -p " + lines.get(1).replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1")
+        + " shutdown nosave   (the master goes; the sentinels promote a replica; the gateway follows)");
     stopped.await();
     return 0;
   }
