@@ -80,10 +80,18 @@ public final class Metrics {
    * endpoint from its own single-threaded loop (the node) reads its state without races.
    */
   public Future<HttpServer> serve(Vertx vertx, String host, int port, BooleanSupplier ready) {
+    return serve(vertx, host, port, ready, () -> {});
+  }
+
+  /** As above; {@code beforeScrape} refreshes meters whose label sets change (a topology's nodes). */
+  public Future<HttpServer> serve(Vertx vertx, String host, int port, BooleanSupplier ready, Runnable beforeScrape) {
     Handler<HttpServerRequest> scrape = PrometheusRequestHandler.create(registry, "/metrics");
     return vertx.createHttpServer().requestHandler(req -> {
       switch (req.path()) {
-        case "/metrics" -> scrape.handle(req);
+        case "/metrics" -> {
+          beforeScrape.run();
+          scrape.handle(req);
+        }
         case "/health" -> req.response().putHeader("content-type", "text/plain").end("OK\n");
         case "/ready" -> {
           boolean ok;
