@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 /** HTTP GETs against a metrics endpoint, and promtool's verdict on what it serves. */
 public final class Scrape {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private Scrape() {}
 

@@ -187,8 +187,8 @@ final class GatewayMetrics {
         .description("Replicas the read policy may use now").register(r);
     backendUp = MultiGauge.builder(PREFIX + "backend_up")
         .description("1 for each backend the gateway routes to now, by role").register(r);
-    backendLag = MultiGauge.builder(PREFIX + "backend_replica_lag_bytes")
-        .description("How far each usable replica's offset is behind the master's").register(r);
+    backendLag = MultiGauge.builder(PREFIX + "backend_lag_bytes")
+        .description("How far each backend's replication offset is behind the master's (0 for the master)").register(r);
   }
 
   /** Backends come and go with the topology: their gauges are rebuilt at each scrape. */
@@ -197,10 +197,15 @@ final class GatewayMetrics {
     if (t == null) return;
     List<MultiGauge.Row<?>> up = new ArrayList<>();
     List<MultiGauge.Row<?>> lag = new ArrayList<>();
-    if (t.master != null) up.add(MultiGauge.Row.of(Tags.of("backend", t.master.toString(), "role", "master"), 1));
+    if (t.master != null) {
+      Tags tags = Tags.of("backend", t.master.toString(), "role", "master");
+      up.add(MultiGauge.Row.of(tags, 1));
+      lag.add(MultiGauge.Row.of(tags, 0));
+    }
     for (Topology.Replica rep : t.replicas) {
-      up.add(MultiGauge.Row.of(Tags.of("backend", rep.addr.toString(), "role", "replica"), 1));
-      lag.add(MultiGauge.Row.of(Tags.of("backend", rep.addr.toString()), rep.lagBytes));
+      Tags tags = Tags.of("backend", rep.addr.toString(), "role", "replica");
+      up.add(MultiGauge.Row.of(tags, 1));
+      lag.add(MultiGauge.Row.of(tags, rep.lagBytes));
     }
     backendUp.register(up, true);
     backendLag.register(lag, true);

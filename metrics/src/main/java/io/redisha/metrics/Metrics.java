@@ -89,8 +89,13 @@ public final class Metrics {
     return vertx.createHttpServer().requestHandler(req -> {
       switch (req.path()) {
         case "/metrics" -> {
-          beforeScrape.run();
-          scrape.handle(req);
+          try {
+            beforeScrape.run();
+            scrape.handle(req);
+          } catch (RuntimeException e) {
+            // A meter that cannot be read must not leave the scraper waiting for an answer.
+            if (!req.response().ended()) req.response().setStatusCode(500).end(String.valueOf(e) + "\n");
+          }
         }
         case "/health" -> req.response().putHeader("content-type", "text/plain").end("OK\n");
         case "/ready" -> {
