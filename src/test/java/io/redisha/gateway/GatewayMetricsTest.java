@@ -36,6 +36,13 @@ class GatewayMetricsTest {
         assertTrue(text.contains("redis_ha_gateway_backend_up{backend=\"127.0.0.1:" + node.port() + "\",role=\"master\"} 1.0"), text);
         assertTrue(text.contains("redis_ha_gateway_request_latency_seconds_bucket{route=\"master\",le=\"1.0E-4\"}"), text);
         assertTrue(text.contains("redis_ha_gateway_backend_latency_seconds_count{backend=\"127.0.0.1:" + node.port() + "\"} "), text);
+        java.util.regex.Matcher inf = java.util.regex.Pattern
+            .compile("redis_ha_gateway_request_latency_seconds_bucket\\{route=\"master\",le=\"\\+Inf\"} (\\d+)").matcher(text);
+        java.util.regex.Matcher count = java.util.regex.Pattern
+            .compile("redis_ha_gateway_request_latency_seconds_count\\{route=\"master\"} (\\d+)").matcher(text);
+        assertTrue(inf.find() && count.find(), text);
+        assertEquals("5", count.group(1), "SET, GET, GET, INCR and the unknown command went to the master");
+        assertEquals(count.group(1), inf.group(1), "buckets are cumulative");
         Set<String> families = Scrape.families(text);
         for (String f : new String[] {"redis_ha_gateway_failovers_total", "redis_ha_gateway_writes_held_total",
             "redis_ha_gateway_writes_failed_no_master_total", "redis_ha_gateway_read_your_writes_redirects_total",

@@ -5,20 +5,18 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.redisha.command.CommandSpec;
 import io.redisha.gateway.GatewayConfig.HostPort;
+import io.redisha.metrics.LoopHistogram;
 import io.redisha.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's Prometheus meters, served on {@code metrics-port} (0 = off, and then
@@ -38,11 +36,9 @@ final class GatewayMetrics {
   static final String[] OUTCOMES = {"ok", "error"};
 
   /** Sub-millisecond buckets: the gateway adds tens of microseconds, a backend answers in hundreds. */
-  private static final Duration[] BUCKETS = {
-      Duration.ofNanos(25_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000),
-      Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
-      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
+  private static final long[] BUCKETS_NANOS = {
+      25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000,
+      50_000_000, 100_000_000, 250_000_000, 500_000_000, 1_000_000_000, 5_000_000_000L};
 
   private final Gateway gw;
   private final Metrics metrics;
@@ -50,8 +46,9 @@ final class GatewayMetrics {
   /** Per command: calls by route * 2 + outcome. */
   private final Map<CommandSpec, long[]> byCommand = new IdentityHashMap<>();
   private long[] unknownCommand;
-  private final Timer[] clientLatency = new Timer[ROUTES.length];
-  private final Map<HostPort, Timer> backendLatency = new HashMap<>();
+  private final LoopHistogram.Series[] clientLatency = new LoopHistogram.Series[ROUTES.length];
+  private LoopHistogram backendHistogram;
+  private final Map<HostPort, LoopHistogram.Series> backendLatency = new HashMap<>();
   private MultiGauge backendUp;
   private MultiGauge backendLag;
 
@@ -104,8 +101,8 @@ final class GatewayMetrics {
     int route = from == null ? LOCAL : from.generation >= 0 ? MASTER : REPLICA;
     int outcome = first == '-' || first == '!' ? 1 : 0;
     counts(s.spec)[route * 2 + outcome]++;
-    if (s.startNanos != 0) clientLatency[route].record(now - s.startNanos, TimeUnit.NANOSECONDS);
-    if (from != null && s.sentNanos != 0) backendTimer(from.addr).record(now - s.sentNanos, TimeUnit.NANOSECONDS);
+    clientLatency[route].recordNanos(now - s.startNanos);
+    if (from != null && s.sentNanos != 0) backendSeries(from.addr).recordNanos(now - s.sentNanos);
   }
 
   /** The gateway answered itself (AUTH, HELLO, SELECT, errors it makes). */
@@ -139,11 +136,10 @@ final class GatewayMetrics {
     return c;
   }
 
-  private Timer backendTimer(HostPort addr) {
-    Timer t = backendLatency.get(addr);
+  private LoopHistogram.Series backendSeries(HostPort addr) {
+    LoopHistogram.Series t = backendLatency.get(addr);
     if (t == null) {
-      t = Timer.builder(PREFIX + "backend_latency").description("Time from sending a request to a backend to its reply")
-          .tag("backend", addr.toString()).serviceLevelObjectives(BUCKETS).register(registry);
+      t = backendHistogram.series(addr.toString());
       backendLatency.put(addr, t);
     }
     return t;
@@ -152,11 +148,11 @@ final class GatewayMetrics {
   // ---------------------------------------------------------------- registration
 
   private void register(MeterRegistry r) {
-    for (int i = 0; i < ROUTES.length; i++) {
-      clientLatency[i] = Timer.builder(PREFIX + "request_latency")
-          .description("Time from a request's arrival to its reply being ready, as the client sees it")
-          .tag("route", ROUTES[i]).serviceLevelObjectives(BUCKETS).register(r);
-    }
+    LoopHistogram client = metrics.loopHistogram(PREFIX + "request_latency_seconds",
+        "Time from a request's arrival to its reply being ready, as the client sees it", "route", BUCKETS_NANOS);
+    for (int i = 0; i < ROUTES.length; i++) clientLatency[i] = client.series(ROUTES[i]);
+    backendHistogram = metrics.loopHistogram(PREFIX + "backend_latency_seconds",
+        "Time from sending a request to a backend to its reply", "backend", BUCKETS_NANOS);
     Gateway g = gw;
     FunctionCounter.builder(PREFIX + "connections_received", g, x -> x.connectionsReceived)
         .description("Client connections accepted").register(r);
