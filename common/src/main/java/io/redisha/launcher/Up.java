@@ -43,17 +43,22 @@ final class Up {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(parts), "up-shutdown"));
     CountDownLatch stopped = new CountDownLatch(1);
     List<String> lines = new ArrayList<>();
+    List<String> metrics = new ArrayList<>();
     try {
       Path dir = Files.createTempDirectory("redis-ha-up-");
 
-      Node node = startNode(dir.resolve("master"), pick(nodePort));
+      int nodeMetrics = pick(9122);
+      Node node = startNode(dir.resolve("master"), pick(nodePort), nodeMetrics);
+      metrics.add(String.format("  node      http://127.0.0.1:%d/metrics", nodeMetrics));
       node.onShutdown(stopped::countDown);
       parts.add(new Part("node", node::stop));
       lines.add(String.format("  node (master)  127.0.0.1:%-5d  data in %s", node.port(), dir.resolve("master")));
 
       List<Integer> sentinelPorts = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        Sentinel s = startSentinel(dir.resolve("sentinel-" + (i + 1)), pick(26379 + i), node.port());
+        int sentinelMetrics = pick(9123 + i);
+        Sentinel s = startSentinel(dir.resolve("sentinel-" + (i + 1)), pick(26379 + i), node.port(), sentinelMetrics);
+        metrics.add(String.format("  sentinel  http://127.0.0.1:%d/metrics", sentinelMetrics));
         parts.add(new Part("sentinel", s::stop));
         sentinelPorts.add(s.port());
         lines.add(String.format("  sentinel       127.0.0.1:%-5d  monitors %s (quorum 2)", s.port(), MASTER_NAME));
@@ -61,6 +66,9 @@ final class Up {
 
       List<String> gw = new ArrayList<>(List.of("--port", Integer.toString(pick(6380)), "--bind", "127.0.0.1",
           "--master-name", MASTER_NAME));
+      int gatewayMetrics = pick(9121);
+      gw.addAll(List.of("--metrics-port", Integer.toString(gatewayMetrics)));
+      metrics.add(0, String.format("  gateway   http://127.0.0.1:%d/metrics", gatewayMetrics));
       for (int p : sentinelPorts) gw.addAll(List.of("--sentinel", "127.0.0.1", Integer.toString(p)));
       Gateway gateway = Gateway.startAndAwaitMaster(gw.toArray(String[]::new));
       parts.add(new Part("gateway", gateway::stop));
@@ -78,26 +86,29 @@ final class Up {
     System.out.println("redis-ha-gateway is up:");
     lines.forEach(System.out::println);
     System.out.println();
+    System.out.println("Metrics (Prometheus text; /health and /ready on the same ports):");
+    metrics.forEach(System.out::println);
+    System.out.println();
     System.out.println("Try: redis-cli -p " + lines.get(0).replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1")
         + " set hello world     Stop with Ctrl-C.");
     stopped.await();
     return 0;
   }
 
-  private static Node startNode(Path dir, int port) throws Exception {
+  private static Node startNode(Path dir, int port, int metricsPort) throws Exception {
     Files.createDirectories(dir);
     Settings s = NodeConfig.create();
     s.applyAll(ConfigFile.parseArgs(new String[] {"--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", ""}).lines());
+        "--dir", dir.toString(), "--save", "", "--metrics-port", Integer.toString(metricsPort)}).lines());
     Node node = new Node(s);
     node.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return node;
   }
 
-  private static Sentinel startSentinel(Path dir, int port, int masterPort) throws Exception {
+  private static Sentinel startSentinel(Path dir, int port, int masterPort, int metricsPort) throws Exception {
     Files.createDirectories(dir);
     Path conf = dir.resolve("sentinel.conf");
-    Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
+    Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\nmetrics-port " + metricsPort + "\n"
         + "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 2\n"
         + "sentinel down-after-milliseconds " + MASTER_NAME + " 1000\n"
         + "sentinel failover-timeout " + MASTER_NAME + " 10000\n");
