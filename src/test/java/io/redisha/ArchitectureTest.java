@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering the README describes: RESP, the command table, config and util know
- * nothing of the components; the components (node, sentinel, gateway, metrics) never
- * import each other; only the launcher wires them together.
+ * nothing of the components; the components (node, sentinel, gateway) never import each
+ * other; only the launcher wires them together. io.redisha.metrics (registry, Vert.x
+ * meters, the /metrics /health /ready endpoint) is shared infrastructure: every component
+ * may use it, and it knows none of them.
  */
 class ArchitectureTest {
 
-  static final List<String> COMPONENTS = List.of("io.redisha.node..", "io.redisha.sentinel..", "io.redisha.gateway..",
-      "io.redisha.metrics..");
+  static final List<String> COMPONENTS = List.of("io.redisha.node..", "io.redisha.sentinel..", "io.redisha.gateway..");
+  static final String METRICS = "io.redisha.metrics..";
   static final List<String> SHARED = List.of("io.redisha.resp..", "io.redisha.command..", "io.redisha.config..",
       "io.redisha.util..");
 
@@ -38,6 +40,14 @@ class ArchitectureTest {
           .allowEmptyShould(true)
           .check(classes);
     }
+  }
+
+  @Test
+  void metricsInfrastructureKnowsNoComponent() {
+    noClasses().that().resideInAPackage(METRICS)
+        .should().dependOnClassesThat().resideInAnyPackage(COMPONENTS.toArray(String[]::new))
+        .because("each component defines its own meters; the shared endpoint only serves them")
+        .check(classes);
   }
 
   @Test

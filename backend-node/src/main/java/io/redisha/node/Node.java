@@ -44,6 +44,7 @@ public final class Node {
   public final RdbPersistence persistence = new RdbPersistence(this);
   public final Propagation propagation = new Propagation();
   public final Replication replication = new Replication(this);
+  public final NodeMetrics metrics;
   /** Set by the AOF: replies wait until the writes before them are in the file. */
   public Client.ReplyGate replyGate;
   public final io.redisha.node.persist.AofPersistence aof;
@@ -97,6 +98,7 @@ public final class Node {
     pubsub.register(commands);
     replication.register(commands);
     aof = new io.redisha.node.persist.AofPersistence(this, commands);
+    metrics = new NodeMetrics(this);
   }
 
   /** A fresh 40-hex ID, as run IDs and replication IDs are. */
@@ -160,11 +162,11 @@ public final class Node {
     if (config.bool("daemonize")) {
       log.warning("daemonize yes is accepted but ignored: a JVM cannot fork; run the node under systemd or another supervisor (see README)");
     }
-    vertx = Vertx.builder()
+    vertx = metrics.vertxBuilder()
         .with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2).setPreferNativeTransport(true))
         .build();
     Promise<Node> started = Promise.promise();
-    vertx.runOnContext(v -> loadData().compose(x -> listenAll()).onComplete(ar -> {
+    vertx.runOnContext(v -> loadData().compose(x -> listenAll()).compose(x -> metrics.start()).onComplete(ar -> {
       if (ar.failed()) {
         vertx.close();
         started.fail(ar.cause());
@@ -359,6 +361,7 @@ public final class Node {
       aof.close();
       List<Future<Void>> closing = new ArrayList<>();
       for (NetServer s : servers) closing.add(s.close());
+      closing.add(metrics.stop());
       for (Client c : new ArrayList<>(clients.values())) c.close();
       Future.join(closing).onComplete(ar -> v.close().onComplete(ar2 -> done.complete()));
     });

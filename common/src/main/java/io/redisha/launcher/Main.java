@@ -30,6 +30,7 @@ public final class Main {
       case "up" -> System.exit(Up.run(rest));
       case "sentinel" -> System.exit(io.redisha.sentinel.SentinelMain.run(rest));
       case "gateway" -> System.exit(io.redisha.gateway.GatewayMain.run(rest));
+      case "status" -> System.exit(Status.run(rest, System.out));
       default -> {
         System.err.println("Unknown subcommand '" + args[0] + "'.");
         usage(System.err);
@@ -45,6 +46,7 @@ public final class Main {
     out.println("  up [--port 6379]                                   the whole topology, embedded, in one process");
     out.println("  sentinel /path/sentinel.conf [--port 26379 ...]    a Redis Sentinel");
     out.println("  gateway [/path/gateway.conf] [--port 6380 ...]     the RESP gateway in front of a master and replicas");
+    out.println("  status [--sentinel h:p | --gateway h:p] [--watch]  the topology as a table");
   }
 
   /** Loads a node's configuration like redis-server: a file, then --options. */

@@ -44,23 +44,30 @@ final class Up {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(parts), "up-shutdown"));
     CountDownLatch stopped = new CountDownLatch(1);
     List<String> lines = new ArrayList<>();
+    List<String> metrics = new ArrayList<>();
     try {
       Path dir = Files.createTempDirectory("redis-ha-up-");
 
-      Node node = startNode(dir.resolve("master"), pick(nodePort));
+      int nodeMetrics = pick(9122);
+      Node node = startNode(dir.resolve("master"), pick(nodePort), nodeMetrics);
+      metrics.add(String.format("  node      http://127.0.0.1:%d/metrics", nodeMetrics));
       // SHUTDOWN of the master stops that node only, so a failover can be watched.
       parts.add(new Part("node", node::stop));
       lines.add(String.format("  node (master)  127.0.0.1:%-5d  data in %s", node.port(), dir.resolve("master")));
       for (int i = 1; i <= 2; i++) {
-        Node replica = startNode(dir.resolve("replica-" + i), pick(nodePort + 1 + i),
+        int replicaMetrics = pick(9126 + i);
+        Node replica = startNode(dir.resolve("replica-" + i), pick(nodePort + 1 + i), replicaMetrics,
             "--replicaof", "127.0.0.1", Integer.toString(node.port()));
+        metrics.add(String.format("  replica   http://127.0.0.1:%d/metrics", replicaMetrics));
         parts.add(new Part("node", replica::stop));
         lines.add(String.format("  node (replica) 127.0.0.1:%-5d  data in %s", replica.port(), dir.resolve("replica-" + i)));
       }
 
       List<Integer> sentinelPorts = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        Sentinel s = startSentinel(dir.resolve("sentinel-" + (i + 1)), pick(26379 + i), node.port());
+        int sentinelMetrics = pick(9123 + i);
+        Sentinel s = startSentinel(dir.resolve("sentinel-" + (i + 1)), pick(26379 + i), node.port(), sentinelMetrics);
+        metrics.add(String.format("  sentinel  http://127.0.0.1:%d/metrics", sentinelMetrics));
         parts.add(new Part("sentinel", s::stop));
         sentinelPorts.add(s.port());
         lines.add(String.format("  sentinel       127.0.0.1:%-5d  monitors %s (quorum 2)", s.port(), MASTER_NAME));
@@ -69,6 +76,9 @@ final class Up {
       List<String> gw = new ArrayList<>(List.of("--port", Integer.toString(pick(6380)), "--bind", "127.0.0.1",
           "--master-name", MASTER_NAME, "--read-policy", "prefer-replica",
           "--read-your-writes", "yes"));
+      int gatewayMetrics = pick(9121);
+      gw.addAll(List.of("--metrics-port", Integer.toString(gatewayMetrics)));
+      metrics.add(0, String.format("  gateway   http://127.0.0.1:%d/metrics", gatewayMetrics));
       for (int p : sentinelPorts) gw.addAll(List.of("--sentinel", "127.0.0.1", Integer.toString(p)));
       Gateway gateway = Gateway.startAndAwaitMaster(gw.toArray(String[]::new));
       parts.add(new Part("gateway", gateway::stop));
@@ -86,6 +96,9 @@ final class Up {
     System.out.println("redis-ha-gateway is up:");
     lines.forEach(System.out::println);
     System.out.println();
+    System.out.println("Metrics (Prometheus text; /health and /ready on the same ports):");
+    metrics.forEach(System.out::println);
+    System.out.println();
     System.out.println("Try: redis-cli -p " + lines.get(0).replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1")
         + " set hello world     Stop with Ctrl-C.");
     System.out.println("Watch a failover: redis-cli -p " + lines.get(1).replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1")
@@ -94,11 +107,11 @@ final class Up {
     return 0;
   }
 
-  private static Node startNode(Path dir, int port, String... extra) throws Exception {
+  private static Node startNode(Path dir, int port, int metricsPort, String... extra) throws Exception {
     Files.createDirectories(dir);
     Settings s = NodeConfig.create();
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", ""));
+        "--dir", dir.toString(), "--save", "", "--metrics-port", Integer.toString(metricsPort)));
     args.addAll(List.of(extra));
     s.applyAll(ConfigFile.parseArgs(args.toArray(String[]::new)).lines());
     Node node = new Node(s);
@@ -106,10 +119,10 @@ final class Up {
     return node;
   }
 
-  private static Sentinel startSentinel(Path dir, int port, int masterPort) throws Exception {
+  private static Sentinel startSentinel(Path dir, int port, int masterPort, int metricsPort) throws Exception {
     Files.createDirectories(dir);
     Path conf = dir.resolve("sentinel.conf");
-    Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
+    Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\nmetrics-port " + metricsPort + "\n"
         + "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 2\n"
         + "sentinel down-after-milliseconds " + MASTER_NAME + " 1000\n"
         + "sentinel failover-timeout " + MASTER_NAME + " 10000\n");

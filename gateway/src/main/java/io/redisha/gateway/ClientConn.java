@@ -102,6 +102,7 @@ final class ClientConn {
     if (closing) return;
     CommandSpec spec = gw.table.get(args[0]);
     String cmd = spec == null ? null : spec.name();
+    currentSpec = spec;
     if (tunnel != null) {
       if ("quit".equals(cmd)) {
         localReply(w -> w.ok());
@@ -248,6 +249,10 @@ final class ClientConn {
 
   private Slot submit(byte[][] args, Slot.Route route, boolean write) {
     Slot s = new Slot(this, args, route, write);
+    if (gw.metrics != null) {
+      s.spec = currentSpec;
+      s.startNanos = System.nanoTime();
+    }
     replies.add(s);
     if (!held.isEmpty() || !tryRoute(s)) {
       held.add(s);
@@ -266,7 +271,10 @@ final class ClientConn {
       default -> throw new IllegalStateException(s.route.name());
     };
     if (target == null) {
-      if (s.heldSinceNanos == 0) s.heldSinceNanos = System.nanoTime();
+      if (s.heldSinceNanos == 0) {
+        s.heldSinceNanos = System.nanoTime();
+        if (s.write && gw.metrics != null) gw.metrics.writesHeld++;
+      }
       gw.waitForMaster(this);
       return false;
     }
@@ -276,6 +284,7 @@ final class ClientConn {
       activeInflight = 0;
     }
     s.heldSinceNanos = 0;
+    if (gw.metrics != null) s.sentNanos = System.nanoTime();
     activeInflight++;
     target.send(s);
     return true;
@@ -302,6 +311,7 @@ final class ClientConn {
     Slot s = held.peek();
     if (s == null || s.heldSinceNanos == 0 || now - s.heldSinceNanos < holdMs * 1_000_000L) return;
     held.poll();
+    if (s.write && gw.metrics != null) gw.metrics.writesFailedNoMaster++;
     failSlot(s, null, Errors.noMaster((now - s.heldSinceNanos) / 1_000_000L));
     processHeld();
   }
@@ -428,6 +438,8 @@ final class ClientConn {
   }
 
   private byte[][] pendingSubscribe;
+  /** The command being handled, for the metrics' per-command counts. */
+  private CommandSpec currentSpec;
 
   // ---------------------------------------------------------------- replies
 
@@ -435,6 +447,7 @@ final class ClientConn {
   void complete(Slot s, BackendConn from, byte[] a, int off, int len) {
     if (from == active) activeInflight--;
     if (s.write && from.generation >= 0) lastWriteAckNanos = System.nanoTime();
+    if (gw.metrics != null) gw.metrics.completed(s, from, a[off]);
     s.args = null;
     if (closed) return;
     if (s.addGatewayInfo) {
@@ -459,6 +472,7 @@ final class ClientConn {
     local.setProtocol(proto);
     local.error(error);
     byte[] bytes = local.take().getBytes();
+    if (gw.metrics != null) gw.metrics.completed(s, from, (byte) '-');
     complete0(s, bytes);
     afterReply();
   }
@@ -536,7 +550,9 @@ final class ClientConn {
     w.accept(local);
     Slot s = new Slot(this, null, Slot.Route.LOCAL, false);
     replies.add(s);
-    complete0(s, local.take().getBytes());
+    byte[] b = local.take().getBytes();
+    if (gw.metrics != null) gw.metrics.local(currentSpec, b[0]);
+    complete0(s, b);
   }
 
   private void appendLocal() {

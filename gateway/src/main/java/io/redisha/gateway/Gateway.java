@@ -71,6 +71,9 @@ public final class Gateway {
   private long tickTimer = -1;
   private long checkTimer = -1;
 
+  /** Null when metrics-port is 0. */
+  final GatewayMetrics metrics;
+
   // Counters for INFO and the tests.
   long connectionsReceived;
   long dedicatedOpened;
@@ -84,6 +87,7 @@ public final class Gateway {
     this.readYourWrites = config.settings.bool("read-your-writes");
     this.writeAckTimeoutMs = config.settings.getLong("write-ack-timeout-ms");
     log.setLevel(Log.parseLevel(config.settings.getString("loglevel")));
+    this.metrics = GatewayMetrics.create(this);
   }
 
   /** Starts a gateway from {@code --directive value} options and waits until it has a master (tests, embedding). */
@@ -106,7 +110,7 @@ public final class Gateway {
   }
 
   public Future<Gateway> start() {
-    vertx = Vertx.builder()
+    vertx = (metrics == null ? Vertx.builder() : metrics.vertxBuilder())
         .with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true))
         .build();
     Promise<Gateway> started = Promise.promise();
@@ -115,7 +119,8 @@ public final class Gateway {
       topology = new Topology(this, config, netClient, log);
       NetServerOptions opts = new NetServerOptions().setHost(config.settings.getString("bind"))
           .setPort(config.port()).setTcpNoDelay(true).setReuseAddress(true);
-      vertx.createNetServer(opts).connectHandler(this::accept).listen().onComplete(ar -> {
+      vertx.createNetServer(opts).connectHandler(this::accept).listen()
+          .compose(s -> metrics == null ? Future.succeededFuture(s) : metrics.start(vertx).map(s)).onComplete(ar -> {
         if (ar.failed()) {
           vertx.close();
           started.fail(ar.cause());
@@ -150,6 +155,7 @@ public final class Gateway {
       if (topology != null) topology.close();
       for (ClientConn c : new ArrayList<>(clients)) c.socket.close();
       Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+      if (metrics != null) closing = Future.join(closing, metrics.stop()).mapEmpty();
       closing.onComplete(ar -> v.close().onComplete(ar2 -> done.complete()));
     });
     return done.future();
@@ -159,6 +165,22 @@ public final class Gateway {
     connectionsReceived++;
     ClientConn c = new ClientConn(this, socket, nextClientId++, nextReadIndex++);
     clients.add(c);
+  }
+
+  int clientCount() {
+    return clients.size();
+  }
+
+  int maxPipelineDepth() {
+    int max = 0;
+    for (ClientConn c : clients) max = Math.max(max, c.replies.size());
+    return max;
+  }
+
+  long requestsInFlight() {
+    long n = 0;
+    for (ClientConn c : clients) n += c.replies.size();
+    return n;
   }
 
   void clientClosed(ClientConn c) {
@@ -221,7 +243,10 @@ public final class Gateway {
       if (until != null && now - until < 0) continue;
       if (!ryw || client.lastWriteAckNanos == Long.MIN_VALUE || client.lastWriteAckNanos < r.coveredUntilNanos) ok.add(r);
     }
-    if (ok.isEmpty()) return masterConn(client.db, client.proto);
+    if (ok.isEmpty()) {
+      if (ryw && metrics != null) metrics.readYourWritesRedirects++;
+      return masterConn(client.db, client.proto);
+    }
     HostPort pick;
     switch (policy) {
       case "round-robin" -> {

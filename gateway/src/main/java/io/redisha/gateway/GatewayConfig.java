@@ -29,7 +29,7 @@ import java.util.List;
  * check-interval-ms 1000        # how often sentinels and backends are re-checked
  * write-ack-replicas 0          # N > 0: a write is acknowledged only once N replicas have it
  * write-ack-timeout-ms 1000     # how long to wait for them; then -NOREPLICAS gateway: ...
- * metrics-port 0                # accepted; the metrics endpoint is not served by this build
+ * metrics-port 0                # HTTP /metrics (Prometheus), /health, /ready on this port; 0: off
  * </pre>
  *
  * A line the gateway cannot use stops start-up with the line named.
@@ -70,7 +70,7 @@ public final class GatewayConfig {
         .string("loglevel", "notice", false)
         .integer("write-ack-replicas", 0, 0, 64, false)
         .integer("write-ack-timeout-ms", 1000, 1, 600_000, false)
-        .acceptOnly("metrics-port", "0");
+        .integer("metrics-port", 0, 0, 65535, false);
   }
 
   /** Parses {@code [file] [--directive value ...]}; throws ConfigException naming the bad line. */

@@ -28,6 +28,10 @@ final class Slot {
   boolean addGatewayInfo;
   /** When it started waiting for a master (System.nanoTime()), or 0. */
   long heldSinceNanos;
+  /** For the metrics (set only when they are on): the command, its arrival and its sending (System.nanoTime()). */
+  io.redisha.command.CommandSpec spec;
+  long startNanos;
+  long sentNanos;
 
   Slot(ClientConn client, byte[][] args, Route route, boolean write) {
     this.client = client;

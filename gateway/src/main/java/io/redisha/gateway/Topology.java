@@ -71,6 +71,10 @@ final class Topology {
   long generation;
   final List<Replica> replicas = new ArrayList<>();
   long failovers;
+  /** For the metrics: times the master was lost, the last time without one, when the current one came. */
+  long masterLosses;
+  long lastOutageNanos;
+  long lastMasterChangeMs;
 
   private final Map<HostPort, RespLink> sentinelLinks = new HashMap<>();
   private final Map<HostPort, RespLink> sentinelSubs = new HashMap<>();
@@ -149,10 +153,17 @@ final class Topology {
         offsetSamples.clear();
         gateway.onMasterChanged();
       }
+      if (state == State.NO_MASTER) {
+        lastOutageNanos = System.nanoTime() - stateSinceNanos;
+        lastMasterChangeMs = System.currentTimeMillis();
+      }
       transition(State.SERVING, "master " + confirmed + " confirmed by ROLE");
       gateway.onMasterAvailable();
     } else if (master != null || state == State.DISCOVERING) {
-      if (master != null) log.warning("Master " + master + " not usable: " + why);
+      if (master != null) {
+        log.warning("Master " + master + " not usable: " + why);
+        masterLosses++;
+      }
       master = null;
       generation++;
       gateway.onMasterChanged();

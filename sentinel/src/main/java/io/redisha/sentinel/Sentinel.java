@@ -55,8 +55,12 @@ public final class Sentinel {
   private BiConsumer<String, String> publisher = (c, m) -> {};
   private final Promise<Void> stopped = Promise.promise();
 
+  /** Null when metrics-port is 0. */
+  final SentinelMetrics metrics;
+
   public Sentinel(SentinelConfig config) {
     this.config = config;
+    this.metrics = SentinelMetrics.create(this);
   }
 
   public static Sentinel fromArgs(String[] args) throws IOException {
@@ -98,14 +102,14 @@ public final class Sentinel {
       myid = HexFormat.of().formatHex(b);
     }
     currentEpoch = config.currentEpoch;
-    vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)).build();
+    vertx = (metrics == null ? Vertx.builder() : metrics.vertxBuilder()).with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)).build();
     Promise<Void> started = Promise.promise();
     vertx.runOnContext(v -> {
       net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000).setTcpNoDelay(true));
       long now = now();
       for (SentinelConfig.MasterSpec spec : config.masters.values()) addMaster(spec, now, false);
       server = new SentinelServer(this);
-      server.listen().onComplete(ar -> {
+      server.listen().compose(x -> metrics == null ? Future.<Void>succeededFuture() : metrics.start()).onComplete(ar -> {
         if (ar.failed()) {
           started.fail(ar.cause());
           return;
@@ -134,6 +138,7 @@ public final class Sentinel {
       if (timer >= 0) vertx.cancelTimer(timer);
       for (Instance m : masters.values()) closeAll(m);
       Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+      if (metrics != null) closing = Future.join(closing, metrics.stop()).mapEmpty();
       closing.onComplete(x -> vertx.close().onComplete(y -> done.complete()));
     });
     return done.future();
@@ -210,6 +215,7 @@ public final class Sentinel {
     String msg = ri == null ? extra.stripLeading() : ri.describe() + extra;
     log.log(level, type + " " + msg);
     publisher.accept(type, msg);
+    if (metrics != null) metrics.event(type, ri);
     if (level == Log.Level.WARNING && ri != null) {
       Instance m = ri.master == null ? ri : ri.master;
       if (m.notificationScript != null) runScript(m.notificationScript, List.of(type, msg));

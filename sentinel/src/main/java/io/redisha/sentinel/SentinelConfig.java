@@ -48,6 +48,8 @@ final class SentinelConfig {
   List<String> bind = new ArrayList<>();
   String logfile = "";
   String loglevel = "notice";
+  /** Our own directive: HTTP /metrics, /health, /ready on this port; 0 = off. */
+  int metricsPort;
   String dir;
   String requirepass;
   String myid;
@@ -108,6 +110,7 @@ final class SentinelConfig {
         case "bind" -> bind = new ArrayList<>(v);
         case "logfile" -> logfile = one(line);
         case "loglevel" -> loglevel = one(line);
+        case "metrics-port" -> metricsPort = Integer.parseInt(one(line));
         case "dir" -> dir = one(line);
         case "requirepass" -> requirepass = one(line);
         case "daemonize", "protected-mode", "pidfile", "supervised", "syslog-enabled", "syslog-ident",

@@ -600,4 +600,9 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
   public boolean enabled() {
     return on;
   }
+
+  /** INFO's aof_last_write_status as a boolean, for the node's meters. */
+  public boolean lastWriteOk() {
+    return lastWriteOk;
+  }
 }
