@@ -5,14 +5,9 @@ import io.redisha.node.Key;
 import io.redisha.node.Node;
 import io.redisha.node.rdb.RdbEntry;
 import io.redisha.node.rdb.RdbValue;
-import io.redisha.node.types.HashValue;
-import io.redisha.node.types.ListValue;
-import io.redisha.node.types.SetValue;
-import io.redisha.node.types.ZSetValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -44,40 +39,13 @@ final class AofData {
       for (Map.Entry<Key, Object> e : db.entries()) {
         Long when = expires.isEmpty() ? null : expires.get(e.getKey());
         if (when != null && when <= now) continue;
-        entries.add(new RdbEntry(i, e.getKey().bytes, when == null ? RdbEntry.NO_EXPIRY : when, value(e.getValue())));
+        entries.add(new RdbEntry(i, e.getKey().bytes, when == null ? RdbEntry.NO_EXPIRY : when, Values.toRdb(e.getValue())));
       }
       dbs.add(entries);
     }
     return dbs;
   }
 
-  static RdbValue value(Object v) {
-    if (v instanceof ListValue l) return new RdbValue.ListOf(Arrays.asList(l.toArray()));
-    if (v instanceof SetValue s) {
-      List<byte[]> members = new ArrayList<>(s.size());
-      s.forEach(members::add);
-      return new RdbValue.SetOf(members);
-    }
-    if (v instanceof HashValue h) {
-      List<byte[]> fields = new ArrayList<>(h.size());
-      List<byte[]> values = new ArrayList<>(h.size());
-      h.forEach((f, x) -> {
-        fields.add(f);
-        values.add(x);
-      });
-      return new RdbValue.HashOf(fields, values);
-    }
-    if (v instanceof ZSetValue z) {
-      List<byte[]> members = new ArrayList<>(z.size());
-      double[] scores = new double[z.size()];
-      z.forEachNode(n -> {
-        scores[members.size()] = n.score();
-        members.add(n.bytes());
-      });
-      return new RdbValue.ZSetOf(members, scores);
-    }
-    return new RdbValue.Str(Db.stringBytes(v).clone());
-  }
 
   /** The commands that recreate one entry in an empty key, TTL included. */
   static List<byte[][]> commands(RdbEntry e) {
