@@ -19,6 +19,8 @@
 #   JAR [target/redis-ha-gateway.jar], or NODE_CP: a classpath to run io.redisha.launcher.Main
 #     from instead of the jar (e.g. target/classes plus the dependencies, for a quick check)
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cd "$(dirname "$0")/../../.."
 JAR=${JAR:-target/redis-ha-gateway.jar}
@@ -54,25 +56,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
-
-await_ping() {
-  local port=$1 pid=$2 i
-  for i in $(seq 1 300); do
-    [[ $(redis-cli -p "$port" PING 2>/dev/null) == PONG ]] && return 0
-    kill -0 "$pid" 2>/dev/null || { echo "server on $port died; log in $WORK" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "server on $port did not answer PING within 30 s" >&2
-  exit 1
-}
-
 NODE_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 while [[ $REDIS_PORT == "$NODE_PORT" ]]; do REDIS_PORT=$(free_port); done
@@ -85,9 +68,6 @@ redis-server --port "$REDIS_PORT" --dir "$WORK/redis" "${COMMON[@]}" >>"$WORK/re
 REDIS_PID=$!
 await_ping "$NODE_PORT" "$NODE_PID"
 await_ping "$REDIS_PORT" "$REDIS_PID"
-
-median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0==0) print "n/a"; else printf "%.2f", a/b}'; }
 
 echo "# node vs redis-server, appendonly yes, appendfsync $FSYNC"
 echo

@@ -25,6 +25,8 @@
 #     The README recommends the same flags for production nodes. Set JAVA_OPTS to compare.
 #   JAR [target/redis-ha-gateway.jar]
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MODE=${1:-all}
 case "$MODE" in throughput|memory|all) ;; *) echo "usage: $0 [throughput|memory|all]" >&2; exit 2 ;; esac
@@ -62,26 +64,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    # Nothing answers a connect on it, so nothing listens there.
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
-
-await_ping() {
-  local port=$1 pid=$2 i
-  for i in $(seq 1 300); do
-    [[ $(redis-cli -p "$port" PING 2>/dev/null) == PONG ]] && return 0
-    kill -0 "$pid" 2>/dev/null || { echo "server on $port died; log in $WORK" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "server on $port did not answer PING within 30 s" >&2
-  exit 1
-}
-
 NODE_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 while [[ $REDIS_PORT == "$NODE_PORT" ]]; do REDIS_PORT=$(free_port); done
@@ -104,8 +86,6 @@ start_servers() {
 }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0==0) print "n/a"; else printf "%.2f", a/b}'; }
 
 echo "# node vs redis-server"
 echo

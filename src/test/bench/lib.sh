@@ -1,0 +1,26 @@
+# Helpers shared by the benchmark scripts; sourced, not run. Each script sets WORK (its
+# temporary directory, named in error messages) before calling await_ping.
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    # Nothing answers a connect on it, so nothing listens there.
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
+
+await_ping() {
+  local port=$1 pid=$2 i
+  for i in $(seq 1 300); do
+    [[ $(redis-cli -p "$port" PING 2>/dev/null) == PONG ]] && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "server on $port died; log in $WORK" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "server on $port did not answer PING within 30 s" >&2
+  exit 1
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0==0) print "n/a"; else printf "%.2f", a/b}'; }
