@@ -80,6 +80,10 @@ public final class NodeConfig {
     s.bool("stop-writes-on-bgsave-error", true, true);
     s.bool("aof-load-truncated", true, true);
     s.bool("aof-use-rdb-preamble", true, true);
+    s.integer("auto-aof-rewrite-percentage", 100, 0, Integer.MAX_VALUE, true);
+    s.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024, true);
+    // Redis's (hidden) test knob: microseconds per key that a background save or rewrite waits.
+    s.integer("rdb-key-save-delay", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, true);
 
     // Replication (the replication issue implements them).
     // Not settable with CONFIG SET (REPLICAOF is the command for that), as in Redis.
