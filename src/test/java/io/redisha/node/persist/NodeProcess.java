@@ -23,12 +23,14 @@ final class NodeProcess implements AutoCloseable {
   final Path log;
 
   NodeProcess(Path dir, String... options) throws IOException {
-    this(dir, 512, options);
+    this(dir, List.of("-Xmx512m"), options);
   }
 
-  NodeProcess(Path dir, int heapMb, String... options) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
+  /** With these JVM options, e.g. the README's -XX:+UseSerialGC -Xmn64m. */
+  NodeProcess(Path dir, List<String> jvm, String... options) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", ""));
     cmd.addAll(List.of(options));
     log = Files.createTempFile(dir.getParent(), "node-", ".log");

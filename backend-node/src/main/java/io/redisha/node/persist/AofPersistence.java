@@ -620,6 +620,7 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       node.log.warning(error);
     }
     waitForRewrite();
+    node.persistence.startScheduledBgsave();
   }
 
   /** The snapshot was stopped (appendonly turned off or on again, a full sync, shutdown): not a failure, as in Redis. */
@@ -627,6 +628,11 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
     rewriting = false;
     lastRewriteTimeSec = (System.currentTimeMillis() - rewriteStartMs) / 1000;
     waitForRewrite();
+  }
+
+  /** INFO's aof_rewrite_in_progress: from the switch to a new incr file until the manifest names the new base. */
+  public boolean rewriteInProgress() {
+    return rewriting;
   }
 
   /** Appendonly is on but the files do not describe the data yet: only a rewrite can fix that, so one is due. */

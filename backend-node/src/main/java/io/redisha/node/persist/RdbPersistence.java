@@ -86,7 +86,7 @@ public final class RdbPersistence {
       }
       if (rdbChildRunning()) {
         c.error("ERR Background save already in progress");
-      } else if (snapshot != null || c.inExec) {
+      } else if (busy() || c.inExec) {
         // An AOF rewrite runs (or a transaction, which must not start one): later, if asked to.
         if (argv.length == 2 || c.inExec) {
           bgsaveScheduled = true;
@@ -364,6 +364,8 @@ public final class RdbPersistence {
       aofChild = false;
       aofAborted = null;
       if (failure != null) s.abort();
+      node.log.notice(String.format(java.util.Locale.ROOT, "AOF rewrite snapshot of %d keys: key-table copy %.1f ms, "
+          + "longest walk step %.1f ms on the event loop", s.totalKeys, s.copyNanos / 1e6, s.maxStepNanos / 1e6));
       done.accept(failure);
     });
     snapshot.start("aof-rewrite-writer");
@@ -420,16 +422,29 @@ public final class RdbPersistence {
    * seconds) and the automatic AOF rewrite; last a scheduled BGSAVE. Event loop only.
    */
   public void cron() {
-    long nowMs = System.currentTimeMillis();
-    if (snapshot == null) node.aof.startScheduledRewrite();
-    if (snapshot == null) {
-      saveRules(nowMs);
-      if (snapshot == null) node.aof.autoRewrite();
+    if (!busy()) node.aof.startScheduledRewrite();
+    if (!busy()) {
+      saveRules(System.currentTimeMillis());
+      if (!busy()) node.aof.autoRewrite();
     }
-    if (snapshot == null && bgsaveScheduled && (lastBgsaveOk || nowMs - lastBgsaveTryMs > RETRY_DELAY_MS)) {
+    startScheduledBgsave();
+  }
+
+  /**
+   * A scheduled BGSAVE starts once nothing else runs: from the cron, and at once when an
+   * AOF rewrite ends, as Redis starts it in the cron tick that reaps the rewrite's child.
+   */
+  void startScheduledBgsave() {
+    if (busy() || !bgsaveScheduled) return;
+    if (lastBgsaveOk || System.currentTimeMillis() - lastBgsaveTryMs > RETRY_DELAY_MS) {
       bgsaveScheduled = false;
       startBgsave();
     }
+  }
+
+  /** A snapshot runs, or an AOF rewrite is still switching its manifest after its snapshot. */
+  private boolean busy() {
+    return snapshot != null || node.aof.rewriteInProgress();
   }
 
   private void saveRules(long nowMs) {
