@@ -19,7 +19,7 @@
 #   FSYNC [everysec]   appendfsync for both servers (always, everysec, no)
 #   WARMUP [200000]    unmeasured SETs sent to each server first (0: none)
 #   REWRITE_KEYS [1000000]  keys (key:0 .., VALUE_SIZE bytes each) for the BGREWRITEAOF rounds (0: skip them)
-#   JAVA [java], JAVA_OPTS [-XX:+UseSerialGC -Xmn64m] as in node-vs-redis.sh
+#   JAVA [java], JAVA_OPTS [-XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m] (node-vs-redis.sh's flags plus PretenureSizeThreshold, see below)
 #   JAR [target/redis-ha-gateway.jar], or NODE_CP: a classpath to run io.redisha.launcher.Main
 #     from instead of the jar (e.g. target/classes plus the dependencies, for a quick check)
 set -euo pipefail
@@ -37,7 +37,9 @@ FSYNC=${FSYNC:-everysec}
 WARMUP=${WARMUP:-200000}
 REWRITE_KEYS=${REWRITE_KEYS:-1000000}
 JAVA=${JAVA:-java}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m}
+# PretenureSizeThreshold: the key-table copies a BGSAVE or rewrite makes go straight to the
+# old generation, instead of being promoted by a young collection that clients would wait for.
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m}
 
 for tool in redis-server redis-cli redis-benchmark python3 "$JAVA"; do
   command -v "$tool" >/dev/null || { echo "$tool not found (./test.sh installs the redis tools)" >&2; exit 1; }

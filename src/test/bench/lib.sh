@@ -4,7 +4,9 @@
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    # Below the kernel's ephemeral range (32768 and up by default), where the many short
+    # redis-cli connections of a run leave ports a server could not bind.
+    p=$((20000 + RANDOM % 12000))
     # Nothing answers a connect on it, so nothing listens there.
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done

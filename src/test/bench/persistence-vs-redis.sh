@@ -13,7 +13,7 @@
 #   VALUE_SIZE [64]    bytes per value
 #   ROUNDS [3]         interleaved rounds
 #   JAVA [java]        the java binary
-#   JAVA_OPTS [-XX:+UseSerialGC -Xmn64m]   the node's JVM flags (as node-vs-redis.sh)
+#   JAVA_OPTS [-XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m]   the node's JVM flags
 #   JAR [target/redis-ha-gateway.jar], or NODE_CP: a classpath to run io.redisha.launcher.Main
 #     from instead of the jar (as in aof-vs-redis.sh)
 #
@@ -38,7 +38,9 @@ KEYS=${KEYS:-1000000}
 VALUE_SIZE=${VALUE_SIZE:-64}
 ROUNDS=${ROUNDS:-3}
 JAVA=${JAVA:-java}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m}
+# PretenureSizeThreshold: the key-table copies a BGSAVE or rewrite makes go straight to the
+# old generation, instead of being promoted by a young collection that clients would wait for.
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m}
 
 for tool in redis-server redis-cli python3 "$JAVA"; do
   command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
