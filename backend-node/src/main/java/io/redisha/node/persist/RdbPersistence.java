@@ -296,7 +296,7 @@ public final class RdbPersistence {
     }
     snapshot = new Snapshot(node, f, aux(), Vertx.currentContext(), this::bgsaveDone);
     node.log.notice("Background saving started");
-    snapshot.start("bgsave-writer");
+    snapshot.start();
   }
 
   private void bgsaveDone(Snapshot s, Throwable failure) {
@@ -344,7 +344,7 @@ public final class RdbPersistence {
       done.accept(failure);
     });
     node.log.notice("Starting BGSAVE for SYNC with target: disk");
-    snapshot.start("bgsave-writer");
+    snapshot.start();
     return true;
   }
 

@@ -126,6 +126,10 @@ final class Snapshot {
     copyNanos = System.nanoTime() - t0;
   }
 
+  void start() {
+    start("bgsave-writer");
+  }
+
   void start(String threadName) {
     Thread t = new Thread(this::writeLoop, threadName);
     t.setDaemon(true);
