@@ -152,6 +152,8 @@ public final class Node {
     }
     log.setLevel(Log.parseLevel(config.getString("loglevel")));
     config.onChange("loglevel", v -> log.setLevel(Log.parseLevel((String) v)));
+    // S on a replica, M on a master, as redis-server marks its lines.
+    log.setRoleSource(() -> replication.isReplica() ? 'S' : 'M');
     log.setFormat(Log.parseFormat(config.getString("log-format")));
     config.onChange("log-format", v -> log.setFormat(Log.parseFormat((String) v)));
     log.setTimestampFormat(Log.parseTimestampFormat(config.getString("log-timestamp-format")));

@@ -66,6 +66,8 @@ public final class Log {
   private volatile TimestampFormat timestampFormat = TimestampFormat.LEGACY;
   private volatile PrintStream out = System.out;
   private volatile char role;
+  /** Where the role is known only at the time of each line (a node becomes a replica and back). */
+  private volatile java.util.function.Supplier<Character> roleSource;
 
   public Log(char role) {
     this.role = role;
@@ -73,6 +75,15 @@ public final class Log {
 
   public void setRole(char role) {
     this.role = role;
+  }
+
+  public void setRoleSource(java.util.function.Supplier<Character> source) {
+    this.roleSource = source;
+  }
+
+  private char role() {
+    java.util.function.Supplier<Character> s = roleSource;
+    return s == null ? role : s.get();
   }
 
   public static Level parseLevel(String s) {
@@ -189,13 +200,13 @@ public final class Log {
   // ---------------------------------------------------------------- rendering
 
   private void prefixLegacy(StringBuilder b, Level l) {
-    b.append(PID).append(':').append(role).append(' ');
+    b.append(PID).append(':').append(role()).append(' ');
     timestamp(b);
     b.append(' ').append(l.mark).append(' ');
   }
 
   private void prefixLogfmt(StringBuilder b, Level l) {
-    b.append("pid=").append(PID).append(" role=").append(roleName(role)).append(" timestamp=\"");
+    b.append("pid=").append(PID).append(" role=").append(roleName(role())).append(" timestamp=\"");
     timestamp(b);
     b.append("\" level=").append(l.logfmtName).append(' ');
   }

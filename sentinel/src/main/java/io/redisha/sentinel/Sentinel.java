@@ -925,6 +925,8 @@ public final class Sentinel {
     }
     if (!(oldIp.equals(ip) && oldPort == port)) replicaAddrs.add(new String[] {oldIp, String.valueOf(oldPort)});
     m.closeLinks();
+    // The old master's unanswered PING is not the new one's: kept, it made the new master +sdown at once.
+    m.actPingTime = 0;
     m.replicas.clear();
     m.ip = ip;
     m.port = port;
