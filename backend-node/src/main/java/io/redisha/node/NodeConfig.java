@@ -39,6 +39,9 @@ public final class NodeConfig {
     s.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false);
     s.string("logfile", "", false);
     s.choice("loglevel", "notice", true, "debug", "verbose", "notice", "warning");
+    // Valkey 8's: logfmt lines for log pipelines; legacy stays redis-server's format.
+    s.choice("log-format", "legacy", true, "legacy", "logfmt");
+    s.choice("log-timestamp-format", "legacy", true, "legacy", "iso8601", "milliseconds");
     s.bool("daemonize", false, false);
     // DEBUG (DEBUG SLEEP stalls the node in tests); as Redis 7.0: no, yes or local (loopback clients only).
     s.choice("enable-debug-command", "no", false, "no", "yes", "local");
