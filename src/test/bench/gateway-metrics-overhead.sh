@@ -20,11 +20,6 @@ JAR=$ROOT/target/redis-ha-gateway.jar
 WORK=$(mktemp -d /tmp/gateway-metrics-bench.XXXXXX)
 # shellcheck source=lib.sh
 source "$ROOT/src/test/bench/lib.sh"
-# lib.sh's free_port only checks that nothing listens: a port some client socket is bound
-# to passes that check and then fails our bind. The kernel's own choice cannot collide.
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 PIDS=()
 
 cleanup() {
