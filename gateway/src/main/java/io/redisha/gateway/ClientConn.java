@@ -52,6 +52,10 @@ final class ClientConn {
   private boolean watching;
   /** Gives each client its own replica under the sticky read policies. */
   final int readIndex;
+  /** The replica this client reads from (weighted pick), valid while the topology's replica set version matches. */
+  GatewayConfig.HostPort readPick;
+  boolean readPickMaster;
+  long readPickVersion = -1;
   /** When this client's latest write was acknowledged (System.nanoTime()), for read-your-writes. */
   long lastWriteAckNanos = Long.MIN_VALUE;
 

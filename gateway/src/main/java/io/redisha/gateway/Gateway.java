@@ -62,6 +62,8 @@ public final class Gateway {
   private final Map<HostPort, Map<Integer, BackendConn>> replicaShared = new HashMap<>();
   /** Replicas whose connection just failed get no reads until then (System.nanoTime()). */
   private final Map<HostPort, Long> replicaBackoff = new HashMap<>();
+  /** Smooth weighted round-robin: each candidate's current weight (the master's too, under round-robin). */
+  private final Map<HostPort, Long> wrrCurrent = new HashMap<>();
   private final List<BackendConn> dirtyBackends = new ArrayList<>();
   private final List<ClientConn> dirtyClients = new ArrayList<>();
   private boolean flushQueued;
@@ -230,39 +232,91 @@ public final class Gateway {
     return c;
   }
 
-  /** Where a read goes for this client, by the read policy. */
+  /**
+   * Where a read goes for this client, by the read policy.
+   *
+   * <p>replica, prefer-replica and round-robin give each client one backend, picked by a
+   * smooth weighted round-robin (nginx's: every candidate gains its weight, the richest
+   * is picked and pays the total), so that clients spread by weight without bursts. A
+   * client keeps its pick while it stays usable and the replica set is unchanged: moving
+   * a client costs a barrier (see {@link ClientConn}), moving it per request would split
+   * its pipelines. least-latency sends every read to the replica with the lowest round
+   * trip per unit of weight.
+   */
   BackendConn readConn(ClientConn client) {
-    String policy = readPolicy;
     List<Topology.Replica> usable = topology.replicas;
     if (readFromMasterOnly || usable.isEmpty()) return masterConn(client.db, client.proto);
-    boolean ryw = readYourWrites;
-    List<Topology.Replica> ok = new ArrayList<>(usable.size());
     long now = System.nanoTime();
+    List<Topology.Replica> healthy = new ArrayList<>(usable.size());
+    boolean anyWeighted = false;
     for (Topology.Replica r : usable) {
       Long until = replicaBackoff.get(r.addr);
       if (until != null && now - until < 0) continue;
-      if (!ryw || client.lastWriteAckNanos == Long.MIN_VALUE || client.lastWriteAckNanos < r.coveredUntilNanos) ok.add(r);
+      healthy.add(r);
+      if (r.weight > 0) anyWeighted = true;
     }
-    if (ok.isEmpty()) {
-      if (ryw && metrics != null) metrics.readYourWritesRedirects++;
+    if (!anyWeighted && readPolicy.equals("round-robin")) healthy.clear(); // the master has weight 1
+    if (healthy.isEmpty()) return masterConn(client.db, client.proto);
+    Topology.Replica pick = null;
+    if (readPolicy.equals("least-latency")) {
+      double best = Double.MAX_VALUE;
+      for (Topology.Replica r : healthy) {
+        if (anyWeighted && r.weight == 0) continue;
+        double score = (double) r.rttNanos / Math.max(1, r.weight);
+        if (pick == null || score < best) {
+          pick = r;
+          best = score;
+        }
+      }
+    } else {
+      pick = stickyPick(client, healthy, anyWeighted);
+      if (pick == null) return masterConn(client.db, client.proto); // round-robin picked the master
+    }
+    if (readYourWrites && client.lastWriteAckNanos != Long.MIN_VALUE && client.lastWriteAckNanos >= pick.coveredUntilNanos) {
+      if (metrics != null) metrics.readYourWritesRedirects++;
       return masterConn(client.db, client.proto);
     }
-    HostPort pick;
-    switch (policy) {
-      case "round-robin" -> {
-        int i = Math.floorMod(client.readIndex, ok.size() + 1);
-        if (i == ok.size()) return masterConn(client.db, client.proto);
-        pick = ok.get(i).addr;
+    return replicaConn(pick.addr, client.db, client.proto);
+  }
+
+  /** The client's replica (null: the master, under round-robin), picked again when it is no longer a candidate. */
+  private Topology.Replica stickyPick(ClientConn client, List<Topology.Replica> healthy, boolean anyWeighted) {
+    if (client.readPickVersion == topology.replicaSetVersion) {
+      if (client.readPick == null && client.readPickMaster) return null;
+      for (Topology.Replica r : healthy) {
+        if (r.addr.equals(client.readPick) && (r.weight > 0 || !anyWeighted)) return r;
       }
-      case "replica" -> pick = ok.get(Math.floorMod(client.readIndex, ok.size())).addr;
-      case "least-latency" -> {
-        Topology.Replica best = ok.get(0);
-        for (Topology.Replica r : ok) if (r.rttNanos < best.rttNanos) best = r;
-        pick = best.addr;
-      }
-      default -> pick = ok.get(0).addr; // prefer-replica
     }
-    return replicaConn(pick, client.db, client.proto);
+    HostPort masterAddr = topology.master;
+    boolean withMaster = readPolicy.equals("round-robin") && masterAddr != null;
+    long total = 0;
+    HostPort best = null;
+    long bestCurrent = Long.MIN_VALUE;
+    for (Topology.Replica r : healthy) {
+      if (anyWeighted && r.weight == 0) continue;
+      int w = anyWeighted ? r.weight : 1;
+      long cur = wrrCurrent.merge(r.addr, (long) w, Long::sum);
+      total += w;
+      if (cur > bestCurrent) {
+        bestCurrent = cur;
+        best = r.addr;
+      }
+    }
+    if (withMaster) {
+      long cur = wrrCurrent.merge(masterAddr, 1L, Long::sum);
+      total += 1;
+      if (cur > bestCurrent) {
+        bestCurrent = cur;
+        best = masterAddr;
+      }
+    }
+    wrrCurrent.put(best, bestCurrent - total);
+    client.readPickVersion = topology.replicaSetVersion;
+    client.readPickMaster = withMaster && best.equals(masterAddr);
+    client.readPick = client.readPickMaster ? null : best;
+    if (client.readPickMaster) return null;
+    for (Topology.Replica r : healthy) if (r.addr.equals(best)) return r;
+    return null;
   }
 
   private BackendConn replicaConn(HostPort addr, int db, int proto) {
@@ -365,7 +419,8 @@ public final class Gateway {
     sb.append("replicas:").append(topology.replicas.size()).append("\r\n");
     for (int i = 0; i < topology.replicas.size(); i++) {
       Topology.Replica r = topology.replicas.get(i);
-      sb.append("replica").append(i).append(":addr=").append(r.addr).append(",lag_bytes=").append(r.lagBytes).append("\r\n");
+      sb.append("replica").append(i).append(":addr=").append(r.addr).append(",lag_bytes=").append(r.lagBytes)
+          .append(",weight=").append(r.weight).append("\r\n");
     }
     sb.append("total_connections_received:").append(connectionsReceived).append("\r\n");
     sb.append("dedicated_connections_opened:").append(dedicatedOpened).append("\r\n");

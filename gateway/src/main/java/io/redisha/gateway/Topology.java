@@ -53,6 +53,8 @@ final class Topology {
     long lagBytes;
     /** Smoothed round trip of the topology's probe, for least-latency (ns; 0 = not measured). */
     long rttNanos;
+    /** Read weight (replica-weight); 0: reads only when no replica with a positive weight is usable. */
+    int weight = 1;
 
     Replica(HostPort addr) {
       this.addr = addr;
@@ -70,6 +72,8 @@ final class Topology {
   HostPort master;
   long generation;
   final List<Replica> replicas = new ArrayList<>();
+  /** Bumped whenever {@link #replicas} changes, so that clients re-pick their replica. */
+  long replicaSetVersion;
   long failovers;
   /** For the metrics: times the master was lost, the last time without one, when the current one came. */
   long masterLosses;
@@ -149,6 +153,7 @@ final class Topology {
         master = confirmed;
         generation++;
         replicas.clear();
+        replicaSetVersion++;
         known.clear();
         offsetSamples.clear();
         gateway.onMasterChanged();
@@ -308,6 +313,7 @@ final class Topology {
       for (int i = 0; !changed && i < next.size(); i++) changed = !Objects.equals(next.get(i).addr, replicas.get(i).addr);
       replicas.clear();
       replicas.addAll(next);
+      if (changed) replicaSetVersion++;
       if (changed) log.notice("Replicas serving reads: " + next.stream().map(x -> x.addr.toString()).toList());
       return Future.<Void>succeededFuture();
     });
@@ -347,6 +353,7 @@ final class Topology {
       if (maxLag > 0 && lag > maxLag) continue;
       Replica r = known.computeIfAbsent(addr, Replica::new);
       r.lagBytes = lag;
+      r.weight = config.replicaWeight(addr);
       // Writes acknowledged before a sample was asked for have offsets up to that sample's
       // master offset; once the replica's acknowledged offset passes it, they are all there.
       for (long[] s : offsetSamples) {

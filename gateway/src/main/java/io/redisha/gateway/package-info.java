@@ -22,12 +22,19 @@
  *   <li><b>Routing.</b> Commands flagged write, and every command flagged neither write
  *       nor read-only (admin, pub/sub, scripting, unknown commands), go to the master.
  *       Read-only commands go by {@code read-policy}: {@code master} (default: no split),
- *       {@code replica} (each client sticks to one replica, the master when none is
- *       usable), {@code prefer-replica} (the first usable replica), {@code round-robin}
- *       (clients spread over the replicas and the master), {@code least-latency} (the
- *       replica with the lowest smoothed round trip of the topology's probes). Per-replica
- *       weights are not implemented.</li>
- *   <li><b>Databases.</b> SELECT is answered by the gateway (range checked against the
+ *       {@code replica} and {@code prefer-replica} (the same routing under two names: each
+ *       client is given one replica, the master when none is usable), {@code round-robin}
+ *       (clients spread over the replicas and the master), {@code least-latency} (every
+ *       read to the replica with the lowest smoothed round trip of the topology's probes,
+ *       divided by its weight).</li>
+ *   <li><b>Weights.</b> {@code replica <host> <port> <weight>} or {@code replica-weight
+ *       <host> <port> <weight>} (default 1). Clients are given replicas by a smooth weighted
+ *       round-robin (nginx's), so replicas weighted 3:1 get three clients in four and one in
+ *       four, interleaved; under round-robin the master counts as weight 1. A client keeps
+ *       its replica until the set of usable replicas changes, so the split is over clients,
+ *       not requests: a few very busy clients skew it. Weight 0: no reads while a replica
+ *       with a positive weight is usable; then it comes before the master.</li>
+  <li><b>Databases.</b> SELECT is answered by the gateway (range checked against the
  *       master's {@code databases}, read with CONFIG GET when it is confirmed) and selects which shared connection carries the client's commands:
  *       there is one shared connection per node, db and protocol, each opened with
  *       SELECT (and HELLO 3) once. No SELECT is ever sent per command.</li>
