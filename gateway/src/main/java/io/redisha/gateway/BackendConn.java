@@ -275,7 +275,7 @@ final class BackendConn {
   }
 
   private void deliver(byte[] a, int off, int len) {
-    if (a[off] == '-') gw.checkErrorReply(this, a, off, len);
+    boolean refusal = a[off] == '-' && gw.checkErrorReply(this, a, off, len);
     Slot s = inflight.peek();
     if (s == null || (a[off] == '>' && tunnel == null && s.client != null)) {
       // A push with no request behind it (a tunnel's messages; stray pushes on a shared
@@ -295,6 +295,7 @@ final class BackendConn {
       return;
     }
     if (s.client == null) return;
+    if ((refusal || s.client.hasRejected()) && s.client.takeRejected(s, this, refusal, a, off, len)) return;
     if (s.awaitingAck) {
       s.reply = Arrays.copyOfRange(a, off, off + len);
       s.ackReplyReady = true;

@@ -67,6 +67,14 @@ public final class Gateway {
   private final List<BackendConn> dirtyBackends = new ArrayList<>();
   private final List<ClientConn> dirtyClients = new ArrayList<>();
   private boolean flushQueued;
+  /** The master generation that refused a command (READONLY, LOADING, MASTERDOWN) and gets none until re-checked, or -1. */
+  private long suspectGeneration = -1;
+  /** The topology check that was under way when it refused: only a later one may clear it. */
+  private long suspectAfterCheck;
+  private boolean suspectClearQueued;
+  /** Counters: commands a backend refused and the gateway held to send again; held commands that timed out. */
+  long resent;
+  long heldExpired;
   boolean stopping;
   private long nextClientId = 1;
   private int nextReadIndex;
@@ -222,7 +230,7 @@ public final class Gateway {
   /** The shared master connection for a db and protocol; null while there is no master. */
   BackendConn masterConn(int db, int proto) {
     HostPort m = topology.master;
-    if (m == null) return null;
+    if (m == null || suspectGeneration == topology.generation) return null;
     int key = db * 4 + proto;
     BackendConn c = masterShared.get(key);
     if (c == null || c.closed || c.generation != topology.generation) {
@@ -372,12 +380,49 @@ public final class Gateway {
     }
   }
 
-  /** READONLY or LOADING from a node we send writes to: the topology is stale. */
-  void checkErrorReply(BackendConn c, byte[] a, int off, int len) {
-    if (startsWith(a, off, len, "-READONLY") || startsWith(a, off, len, "-LOADING")
-        || startsWith(a, off, len, "-MASTERDOWN")) {
-      topology.recheck(c.addr + " answered " + new String(a, off, Math.min(len, 40), java.nio.charset.StandardCharsets.UTF_8).trim());
+  /**
+   * An error reply from a backend. READONLY, LOADING and MASTERDOWN are refusals made
+   * before a command runs (Redis rejects them in its command guards): from a master
+   * connection they mean the topology is stale, so no more writes go to that master until
+   * a re-check, triggered now, has confirmed it or found another; a replica that refuses
+   * gets no reads for a second. Returns true for a refusal.
+   */
+  boolean checkErrorReply(BackendConn c, byte[] a, int off, int len) {
+    if (!startsWith(a, off, len, "-READONLY ") && !startsWith(a, off, len, "-LOADING ")
+        && !startsWith(a, off, len, "-MASTERDOWN ")) {
+      return false;
     }
+    String what = new String(a, off + 1, Math.min(len - 1, 40), java.nio.charset.StandardCharsets.UTF_8).split("[ \r]")[0];
+    if (c.generation < 0) {
+      replicaBackoff.put(c.addr, System.nanoTime() + 1_000_000_000L);
+      topology.recheck("replica " + c.addr + " answered " + what);
+      return true;
+    }
+    if (c.generation == topology.generation && suspectGeneration != c.generation) {
+      suspectGeneration = c.generation;
+      suspectAfterCheck = topology.checkSeq;
+      log.notice("Master " + c.addr + " answered " + what + ": holding commands for the master, re-checking the topology");
+    }
+    topology.recheck("master " + c.addr + " answered " + what);
+    return true;
+  }
+
+  /**
+   * A check that started after the master refused a command confirmed the same master
+   * (a LOADING that ended, a READONLY from a node promoted back): commands go to it again.
+   * Not at once: a node still loading would refuse again, and each round costs a check.
+   */
+  void masterReconfirmed(long checkSeq) {
+    if (suspectGeneration != topology.generation || checkSeq <= suspectAfterCheck || suspectClearQueued) return;
+    suspectClearQueued = true;
+    long gen = suspectGeneration;
+    vertx.setTimer(20, t -> {
+      suspectClearQueued = false;
+      if (suspectGeneration != gen) return;
+      suspectGeneration = -1;
+      log.notice("Master " + topology.master + " confirmed again by ROLE; sending it commands again");
+      onMasterAvailable();
+    });
   }
 
   private static boolean startsWith(byte[] a, int off, int len, String p) {

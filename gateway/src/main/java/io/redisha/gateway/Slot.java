@@ -26,6 +26,9 @@ final class Slot {
   java.util.List<Slot> ackGroup;
   /** INFO: put the gateway's section in front of the master's reply. */
   boolean addGatewayInfo;
+  /** A backend refused it without running it (READONLY, LOADING, MASTERDOWN): since when, and the refusal. */
+  long rejectedSinceNanos;
+  byte[] rejection;
   /** When it started waiting for a master (System.nanoTime()), or 0. */
   long heldSinceNanos;
   /** For the metrics (set only when they are on): the command, its arrival and its sending (System.nanoTime()). */

@@ -88,6 +88,8 @@ final class Topology {
   private RespLink masterLink;
   private HostPort masterLinkAddr;
   private boolean checking;
+  /** Counts checks as they start, so that the gateway can tell a check begun after an event. */
+  long checkSeq;
   private boolean recheckWanted;
   /** (sendNanos, master offset) samples, for read-your-writes coverage. */
   private final ArrayDeque<long[]> offsetSamples = new ArrayDeque<>();
@@ -125,6 +127,7 @@ final class Topology {
   void check() {
     if (checking || gateway.stopping) return;
     checking = true;
+    long seq = ++checkSeq;
     long limit = config.settings.getLong("check-interval-ms") * 3;
     Future<HostPort> candidate = config.sentinels.isEmpty()
         ? Future.succeededFuture(config.staticMaster)
@@ -133,7 +136,7 @@ final class Topology {
         .onComplete(ar -> {
           if (gateway.stopping) return;
           HostPort confirmed = ar.succeeded() ? ar.result() : null;
-          apply(confirmed, ar.failed() ? ar.cause().getMessage() : "not confirmed");
+          apply(confirmed, ar.failed() ? ar.cause().getMessage() : "not confirmed", seq);
           Future<Void> rep = confirmed == null ? Future.succeededFuture() : refreshReplicas(confirmed);
           rep.onComplete(x -> {
             checking = false;
@@ -145,8 +148,9 @@ final class Topology {
         });
   }
 
-  private void apply(HostPort confirmed, String why) {
+  private void apply(HostPort confirmed, String why, long seq) {
     if (confirmed != null) {
+      if (confirmed.equals(master)) gateway.masterReconfirmed(seq);
       if (!confirmed.equals(master)) {
         if (master != null) failovers++;
         log.notice("Master is now " + confirmed + (master == null ? "" : " (was " + master + ")"));
