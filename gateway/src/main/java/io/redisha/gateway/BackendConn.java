@@ -127,6 +127,14 @@ final class BackendConn {
       slot.awaitingAck = true;
     }
     encode(slot.args);
+    if (gw.writeAckReplicas > 0 && slot.ackOnDedicated && dedicated && generation >= 0 && tunnel == null) {
+      // Right behind it, not at the end of the batch: a MULTI later in the same batch
+      // would queue the WAIT inside the next transaction.
+      unacked = new ArrayList<>(1);
+      unacked.add(slot);
+      slot.awaitingAck = true;
+      appendWait();
+    }
   }
 
   /**
@@ -161,8 +169,11 @@ final class BackendConn {
       byte[] r = g.reply;
       g.reply = null;
       g.ackReplyReady = false;
-      if (confirmed >= gw.writeAckReplicas || r[0] == '-') g.client.complete(g, this, r, 0, r.length);
-      else g.client.failSlot(g, this, Errors.notReplicated(Math.max(0, confirmed), gw.writeAckReplicas, gw.writeAckTimeoutMs));
+      // Errors and nil (an EXEC whose WATCH failed) applied nothing: they pass as they are.
+      boolean appliedNothing = r[0] == '-' || r[0] == '_' || (r.length >= 3 && r[0] == '*' && r[1] == '-');
+      if (confirmed >= gw.writeAckReplicas || appliedNothing) g.client.complete(g, this, r, 0, r.length);
+      else g.client.failSlot(g, this, Errors.notReplicated(Math.max(0, confirmed), gw.writeAckReplicas, gw.writeAckTimeoutMs,
+          g.args != null && ClientConn.lower(g.args[0]).equals("exec") ? "transaction" : "write"));
     }
   }
 

@@ -200,9 +200,10 @@ final class ClientConn {
         }
         case "exec", "discard" -> {
           if (pinned) {
+            boolean ack = inMulti && cmd.equals("exec");
             inMulti = false;
             watching = false;
-            submit(args, Slot.Route.DEDICATED, true);
+            submit(args, Slot.Route.DEDICATED, true, ack);
             return;
           }
         }
@@ -231,7 +232,9 @@ final class ClientConn {
       }
     }
     if (pinned) {
-      submit(args, Slot.Route.DEDICATED, spec == null || spec.isWrite());
+      boolean write = spec == null || spec.isWrite();
+      // Inside MULTI a write is only queued; EXEC is what write-ack-replicas waits behind.
+      submit(args, Slot.Route.DEDICATED, write, write && !inMulti && spec != null);
       return;
     }
     if (spec == null) {
@@ -249,7 +252,7 @@ final class ClientConn {
     }
     if (eff.has(CommandFlag.BLOCKING) || cmd.equals("wait")) {
       // It would stall a shared connection for every client behind it.
-      submit(args, Slot.Route.DEDICATED, eff.isWrite());
+      submit(args, Slot.Route.DEDICATED, eff.isWrite(), eff.isWrite());
     } else if (eff.isWrite()) {
       submit(args, Slot.Route.MASTER, true);
     } else if (eff.has(CommandFlag.READONLY) && !eff.has(CommandFlag.ADMIN)) {
@@ -269,7 +272,13 @@ final class ClientConn {
   }
 
   private Slot submit(byte[][] args, Slot.Route route, boolean write) {
+    return submit(args, route, write, false);
+  }
+
+  /** ackOnDedicated: with write-ack-replicas, a WAIT follows it on the dedicated connection. */
+  private Slot submit(byte[][] args, Slot.Route route, boolean write, boolean ackOnDedicated) {
     Slot s = new Slot(this, args, route, write);
+    s.ackOnDedicated = ackOnDedicated;
     if (gw.metrics != null) {
       s.spec = currentSpec;
       s.startNanos = System.nanoTime();

@@ -19,6 +19,8 @@ final class Slot {
   /** The reply, when it arrived before the replies ahead of it. */
   byte[] reply;
   boolean done;
+  /** write-ack-replicas on a dedicated connection: EXEC, or a write outside MULTI (blocking, under WATCH). */
+  boolean ackOnDedicated;
   /** write-ack-replicas: the reply waits for the WAIT behind it. */
   boolean awaitingAck;
   boolean ackReplyReady;

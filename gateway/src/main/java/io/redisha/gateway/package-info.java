@@ -54,6 +54,23 @@
  *       {@code -MASTERDOWN gateway: ...}. A command sent to the old master whose reply never
  *       came is answered {@code -ERR gateway: ... may or may not have been applied} and is
  *       never sent again; commands never sent, and sent reads, are routed again.</li>
+ *   <li><b>Refused, not run.</b> READONLY (the node we sent a write to is a replica now),
+ *       LOADING and MASTERDOWN are refusals Redis makes before running a command, so the
+ *       gateway never passes them to the client from a shared connection: it holds the
+ *       command, re-checks the topology at once, sends nothing more to that node until the
+ *       check confirmed it (or another master), and sends the command again there, within
+ *       {@code failover-hold-ms} (then {@code -MASTERDOWN gateway: ...}). Reads answered
+ *       behind a refusal on the same connection are sent again too, so they run after it.
+ *       If a write behind a refusal did run (a LOADING that ended in between), the refused
+ *       ones get their refusals, as a direct client would, rather than run out of order.
+ *       Scripts (EVAL*, FCALL*) are never sent again. A refused replica gets no reads for
+ *       a second.</li>
+ *   <li><b>Transactions are never replayed.</b> A write refused inside MULTI reaches the
+ *       client as Redis sent it, and EXEC ends in {@code -EXECABORT}, as Redis ends it. If
+ *       the dedicated connection is lost or retired mid-transaction, the client's further
+ *       commands are answered QUEUED and run nowhere, and EXEC gets {@code -EXECABORT
+ *       Transaction discarded because of previous errors.}; a WATCH lost that way makes the
+ *       next EXEC answer nil, as for a touched key.</li>
  *   <li><b>Read-your-writes</b> ({@code read-your-writes yes}). After a client's write was
  *       acknowledged at instant w, its reads go to a replica only if the master's INFO
  *       replication showed that replica's acknowledged offset at or past the master's
@@ -67,8 +84,13 @@
  *       it answers. If fewer than N replicas confirmed in time, each of those writes is
  *       answered {@code -NOREPLICAS gateway: the write was applied on the master but only k
  *       of N replicas confirmed it ...}: applied, not rolled back, and not safe from a
- *       failover. Error replies pass through unchanged. Writes inside MULTI/EXEC and
- *       other dedicated connections are not covered yet.</li>
+ *       failover. Error replies pass through unchanged. In a transaction the WAIT follows
+ *       EXEC, and EXEC's reply waits for it; if it is not confirmed in time the client gets
+ *       {@code -NOREPLICAS gateway: the transaction was applied on the master but only k of
+ *       N replicas confirmed it ...} instead of EXEC's results (applied, not rolled back); an
+ *       EXEC that applied nothing (EXECABORT, nil after WATCH) passes as it is. Writes on a
+ *       dedicated connection outside MULTI (blocking ones, writes under WATCH) are covered
+ *       the same way, one WAIT each.</li>
  *   <li><b>Lag.</b> A replica gets reads only while the master's INFO replication lists it
  *       online and, with {@code max-replica-lag-bytes}, no further behind than that, and
  *       its own INFO replication says its master link is up.</li>
