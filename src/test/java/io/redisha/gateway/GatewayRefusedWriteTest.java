@@ -26,6 +26,9 @@ class GatewayRefusedWriteTest {
               "--master-name", "mymaster", "--failover-hold-ms", "10000", "--check-interval-ms", "60000");
           RespClient c = gw.client(); RespClient tx = gw.client(); RespClient da = a.client(); RespClient db = b.client()) {
         assertEquals(new GatewayConfig.HostPort("127.0.0.1", a.port), gw.gw.topology.master);
+        java.nio.file.Path logFile = java.nio.file.Files.createTempFile("gateway-", ".log");
+        gw.gw.log.setFile(logFile.toString());
+        gw.gw.log.setLevel(io.redisha.util.Log.Level.NOTICE);
         assertEquals("+OK", c.call("SET", "before", "1").toString());
         assertEquals("+OK", tx.call("MULTI").toString());
         assertEquals("+QUEUED", tx.call("SET", "tx", "1").toString());
@@ -58,6 +61,17 @@ class GatewayRefusedWriteTest {
         assertEquals("(nil$)", db.call("GET", "tx").toString(), "the transaction ran");
         assertTrue(gw.gw.resent >= 1, "no refused command was sent again");
         assertEquals("+OK", c.call("SET", "after", "1").toString());
+        // Each step of the story is one line in the gateway's log.
+        String log = java.nio.file.Files.readString(logFile);
+        java.nio.file.Files.delete(logFile);
+        String am = "127.0.0.1:" + a.port;
+        String bm = "127.0.0.1:" + b.port;
+        for (String step : new String[] {"Master " + am + " answered READONLY", "Re-checking the topology now: master " + am,
+            "Fenced " + am + ": ROLE says slave of " + bm, "Holding ", "Re-checking the topology now: sentinel 127.0.0.1:" + sentinel.port + " event +slave",
+            "ROLE on " + bm + " says master: confirmed", "Master is now " + bm + " (was " + am + ")",
+            "Resumed 2 held commands on master " + bm + " after "}) {
+          assertTrue(log.contains(step), "no log line for: " + step + "\n" + log);
+        }
       }
     }
   }

@@ -588,6 +588,15 @@ final class ClientConn {
     return true;
   }
 
+  int heldCount() {
+    return held.size();
+  }
+
+  long heldForNanos(long now) {
+    Slot s = held.peek();
+    return s == null || s.heldSinceNanos == 0 ? 0 : now - s.heldSinceNanos;
+  }
+
   boolean hasRejected() {
     return rejectedAhead > 0;
   }

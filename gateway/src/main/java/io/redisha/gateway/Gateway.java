@@ -75,6 +75,8 @@ public final class Gateway {
   /** Counters: commands a backend refused and the gateway held to send again; held commands that timed out. */
   long resent;
   long heldExpired;
+  private long heldExpiredLogged;
+  private boolean holdLogged;
   boolean stopping;
   private long nextClientId = 1;
   private int nextReadIndex;
@@ -366,6 +368,18 @@ public final class Gateway {
   void onMasterAvailable() {
     if (waiting.isEmpty()) return;
     List<ClientConn> w = new ArrayList<>(waiting);
+    if (topology.master != null && suspectGeneration != topology.generation) {
+      // Only when they can go: a suspect master leaves them waiting.
+      int n = 0;
+      long oldest = 0;
+      long now = System.nanoTime();
+      for (ClientConn c : w) {
+        n += c.heldCount();
+        oldest = Math.max(oldest, c.heldForNanos(now));
+      }
+      if (n > 0) log.notice("Resumed " + n + " held commands on master " + topology.master + " after " + oldest / 1_000_000 + " ms");
+      holdLogged = false;
+    }
     waiting.clear();
     for (ClientConn c : w) {
       if (c.resubscribeSinceNanos != 0) c.resubscribe();
@@ -434,6 +448,19 @@ public final class Gateway {
   private void tick() {
     long now = System.nanoTime();
     long hold = config.settings.getLong("failover-hold-ms");
+    if (!waiting.isEmpty() && !holdLogged) {
+      int n = 0;
+      for (ClientConn c : waiting) n += c.heldCount();
+      if (n > 0) {
+        holdLogged = true;
+        log.notice("Holding " + n + " commands for a master (up to failover-hold-ms " + hold + ")");
+      }
+    }
+    if (heldExpired != heldExpiredLogged) {
+      log.warning("Failed " + (heldExpired - heldExpiredLogged) + " held commands: no master within failover-hold-ms " + hold
+          + " (answered -MASTERDOWN gateway: ...)");
+      heldExpiredLogged = heldExpired;
+    }
     if (!waiting.isEmpty()) {
       // A copy: failing a held command can close its client or make it wait again.
       for (ClientConn c : new ArrayList<>(waiting)) {

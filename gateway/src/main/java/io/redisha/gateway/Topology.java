@@ -88,6 +88,10 @@ final class Topology {
   private RespLink masterLink;
   private HostPort masterLinkAddr;
   private boolean checking;
+  /** The last node fenced off for not answering ROLE with master, so that each is logged once. */
+  private HostPort lastFenced;
+  /** The master before the current one or before the outage, for the log. */
+  private HostPort lastMaster;
   /** Counts checks as they start, so that the gateway can tell a check begun after an event. */
   long checkSeq;
   private boolean recheckWanted;
@@ -115,11 +119,15 @@ final class Topology {
 
   /** Asks again now (or as soon as the running check ends). */
   void recheck(String why) {
-    log.verbose("Re-check: " + why);
+    // One line per re-check actually started or queued; a burst of triggers (every
+    // client's refused write) is one step.
     if (checking) {
+      if (!recheckWanted) log.notice("Re-checking the topology after the current check: " + why);
+      else log.debug("Re-check already queued: " + why);
       recheckWanted = true;
       return;
     }
+    log.notice("Re-checking the topology now: " + why);
     check();
   }
 
@@ -153,7 +161,9 @@ final class Topology {
       if (confirmed.equals(master)) gateway.masterReconfirmed(seq);
       if (!confirmed.equals(master)) {
         if (master != null) failovers++;
-        log.notice("Master is now " + confirmed + (master == null ? "" : " (was " + master + ")"));
+        HostPort was = master != null ? master : lastMaster;
+        log.notice("Master is now " + confirmed + (was == null ? "" : " (was " + was + ")"));
+        lastMaster = confirmed;
         master = confirmed;
         generation++;
         replicas.clear();
@@ -232,7 +242,12 @@ final class Topology {
       sentinelSubs.put(s, sub);
       sub.onPush(v -> {
         if (v.isAggregate() && v.size() >= 3 && v.get(0).is("message")) {
-          recheck("sentinel " + s + " event " + v.get(1).asString() + " " + v.get(2).asString());
+          String event = v.get(1).asString();
+          String payload = v.get(2).asString();
+          // Events about the master are failover steps; replicas coming and going are routine.
+          boolean aboutMaster = event.equals("+switch-master") || event.equals("+failover-end") || payload.startsWith("master ");
+          log.log(aboutMaster ? Log.Level.NOTICE : Log.Level.VERBOSE, "Sentinel " + s + " reports " + event + " " + payload);
+          recheck("sentinel " + s + " event " + event);
         }
       });
       sub.send("SUBSCRIBE", "+switch-master", "+sdown", "-sdown", "+odown", "+slave", "+convert-to-slave", "+failover-end");
@@ -245,11 +260,21 @@ final class Topology {
   private Future<HostPort> confirmMaster(HostPort c, long limitMs) {
     return masterLink(c, limitMs).compose(l -> l.call("ROLE")).compose(r -> {
       if (r.isAggregate() && r.size() > 0 && r.get(0).is("master")) {
-        if (!c.equals(master)) learnDatabases(c);
+        if (!c.equals(master)) {
+          learnDatabases(c);
+          log.notice("ROLE on " + c + " says master: confirmed");
+        }
+        if (c.equals(lastFenced)) lastFenced = null;
         return Future.succeededFuture(c);
       }
       masterLinkDrop();
-      return Future.failedFuture(c + " does not report itself master (ROLE: " + (r.isAggregate() && r.size() > 0 ? r.get(0) : r) + ")");
+      String role = r.isAggregate() && r.size() > 0 ? r.get(0).asString() : String.valueOf(r);
+      if (r.isAggregate() && r.size() >= 3 && !role.equals("master")) role += " of " + r.get(1).asString() + ":" + r.get(2).asString();
+      if (!c.equals(lastFenced)) {
+        log.warning("Fenced " + c + ": ROLE says " + role + "; it gets no writes");
+        lastFenced = c;
+      }
+      return Future.failedFuture(c + " does not report itself master (ROLE: " + role + ")");
     });
   }
 
