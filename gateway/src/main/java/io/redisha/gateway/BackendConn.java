@@ -124,6 +124,7 @@ final class BackendConn {
     if (gw.writeAckReplicas > 0 && slot.write && slot.client != null && !dedicated && generation >= 0) {
       if (unacked == null) unacked = new ArrayList<>();
       unacked.add(slot);
+      slot.ackConn = this;
       slot.awaitingAck = true;
     }
     encode(slot.args);
@@ -132,6 +133,7 @@ final class BackendConn {
       // would queue the WAIT inside the next transaction.
       unacked = new ArrayList<>(1);
       unacked.add(slot);
+      slot.ackConn = this;
       slot.awaitingAck = true;
       appendWait();
     }
@@ -165,7 +167,7 @@ final class BackendConn {
       for (int i = off + 1; i < off + len && a[i] >= '0' && a[i] <= '9'; i++) confirmed = confirmed * 10 + (a[i] - '0');
     }
     for (Slot g : wait.ackGroup) {
-      if (!g.ackReplyReady) continue;
+      if (!g.ackReplyReady || g.ackConn != this) continue; // refused and sent again elsewhere
       byte[] r = g.reply;
       g.reply = null;
       g.ackReplyReady = false;
@@ -356,7 +358,7 @@ final class BackendConn {
       if (s.ackGroup != null) {
         // Applied on the master, replication unconfirmed: as unknown as a lost reply.
         for (Slot g : s.ackGroup) {
-          if (g.ackReplyReady) {
+          if (g.ackReplyReady && g.ackConn == this) {
             g.ackReplyReady = false;
             g.reply = null;
             g.client.failSlot(g, this, Errors.unknownFate(addr));

@@ -23,6 +23,8 @@ final class Slot {
   boolean ackOnDedicated;
   /** write-ack-replicas: the reply waits for the WAIT behind it. */
   boolean awaitingAck;
+  /** The connection whose WAIT it waits for: a refused slot sent again waits for another. */
+  BackendConn ackConn;
   boolean ackReplyReady;
   /** For a WAIT the gateway sent: the writes it confirms. */
   java.util.List<Slot> ackGroup;

@@ -92,6 +92,7 @@ final class Topology {
   private HostPort lastFenced;
   /** The master before the current one or before the outage, for the log. */
   private HostPort lastMaster;
+  private String lastNoMasterWhy;
   /** Counts checks as they start, so that the gateway can tell a check begun after an event. */
   long checkSeq;
   private boolean recheckWanted;
@@ -137,10 +138,10 @@ final class Topology {
     checking = true;
     long seq = ++checkSeq;
     long limit = config.settings.getLong("check-interval-ms") * 3;
-    Future<HostPort> candidate = config.sentinels.isEmpty()
-        ? Future.succeededFuture(config.staticMaster)
+    Future<List<HostPort>> candidates = config.sentinels.isEmpty()
+        ? Future.succeededFuture(List.of(config.staticMaster))
         : askSentinels(limit);
-    candidate.compose(c -> c == null ? Future.succeededFuture(null) : confirmMaster(c, limit))
+    candidates.compose(c -> confirmFirst(c, 0, limit, null))
         .onComplete(ar -> {
           if (gateway.stopping) return;
           HostPort confirmed = ar.succeeded() ? ar.result() : null;
@@ -178,7 +179,13 @@ final class Topology {
       }
       transition(State.SERVING, "master " + confirmed + " confirmed by ROLE");
       gateway.onMasterAvailable();
-    } else if (master != null || state == State.DISCOVERING) {
+    } else if (master == null && !Objects.equals(why, lastNoMasterWhy)) {
+      // Each different reason once: during an outage every check fails, mostly alike.
+      log.notice("No master confirmed by this check: " + why);
+    }
+    if (confirmed == null) lastNoMasterWhy = why;
+    else lastNoMasterWhy = null;
+    if (confirmed == null && (master != null || state == State.DISCOVERING)) {
       if (master != null) {
         log.warning("Master " + master + " not usable: " + why);
         masterLosses++;
@@ -192,32 +199,67 @@ final class Topology {
 
   // ---------------------------------------------------------------- sentinels
 
-  private Future<HostPort> askSentinels(long limitMs) {
+  /**
+   * Asks every sentinel, on one link each, SENTINEL MASTER (for the config-epoch) and
+   * get-master-addr-by-name (for the address). The latter names the promoted replica as
+   * soon as the failover leader has seen it take the role, which is before it publishes
+   * +switch-master and before SENTINEL MASTER shows the new address (redis-sentinel
+   * answers so from the reconfiguration of the other replicas on, and that can last a
+   * second or more). The leader's epoch is the failover's by then, so it wins.
+   */
+  /** The first candidate ROLE confirms as master, in order. */
+  private Future<HostPort> confirmFirst(List<HostPort> candidates, int i, long limitMs, Throwable last) {
+    if (i >= candidates.size()) return Future.failedFuture(last != null ? last : new IllegalStateException("no candidate"));
+    return confirmMaster(candidates.get(i), limitMs).recover(e -> confirmFirst(candidates, i + 1, limitMs, e));
+  }
+
+  private Future<List<HostPort>> askSentinels(long limitMs) {
     String name = config.settings.getString("master-name");
     List<Future<RespValue>> answers = new ArrayList<>();
+    List<Future<RespValue>> addrs = new ArrayList<>();
     for (HostPort s : config.sentinels) {
       ensureSubscription(s);
-      answers.add(sentinelLink(s, limitMs).compose(l -> l.call("SENTINEL", "MASTER", name)));
+      Future<RespLink> link = sentinelLink(s, limitMs);
+      answers.add(link.compose(l -> l.call("SENTINEL", "MASTER", name)));
+      addrs.add(link.compose(l -> l.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)));
     }
-    return Future.join(answers).transform(ar -> {
-      HostPort best = null;
+    List<Future<RespValue>> all = new ArrayList<>(answers);
+    all.addAll(addrs);
+    return Future.join(all).transform(ar -> {
+      // Candidates of the highest config-epoch only (a lower one is a sentinel that has
+      // not heard of the latest failover), a failover leader's promoted replica first
+      // (its get-master-addr-by-name differs from its SENTINEL MASTER), then in the order
+      // the sentinels are configured. Each still has to answer ROLE with master.
       long bestEpoch = Long.MIN_VALUE;
-      for (Future<RespValue> f : answers) {
+      List<HostPort> promoted = new ArrayList<>();
+      List<HostPort> plain = new ArrayList<>();
+      for (int i = 0; i < answers.size(); i++) {
+        Future<RespValue> f = answers.get(i);
         if (f.failed() || f.result().isError() || !f.result().isAggregate()) continue;
         try {
           Map<String, RespValue> m = f.result().asMap();
           long epoch = m.get("config-epoch").asLong();
-          HostPort addr = new HostPort(m.get("ip").asString(), (int) m.get("port").asLong());
+          HostPort listed = new HostPort(m.get("ip").asString(), (int) m.get("port").asLong());
+          HostPort addr = listed;
+          Future<RespValue> a = addrs.get(i);
+          if (a.succeeded() && a.result().isAggregate() && a.result().size() == 2) {
+            addr = new HostPort(a.result().get(0).asString(), Integer.parseInt(a.result().get(1).asString()));
+          }
+          if (epoch < bestEpoch) continue;
           if (epoch > bestEpoch) {
             bestEpoch = epoch;
-            best = addr;
+            promoted.clear();
+            plain.clear();
           }
+          List<HostPort> into = addr.equals(listed) ? plain : promoted;
+          if (!promoted.contains(addr) && !plain.contains(addr)) into.add(addr);
         } catch (RuntimeException e) {
           log.warning("Unexpected SENTINEL MASTER reply: " + f.result());
         }
       }
-      if (best == null) return Future.failedFuture("no sentinel answered for " + name);
-      return Future.succeededFuture(best);
+      promoted.addAll(plain);
+      if (promoted.isEmpty()) return Future.failedFuture("no sentinel answered for " + name);
+      return Future.succeededFuture(promoted);
     });
   }
 
@@ -245,12 +287,16 @@ final class Topology {
           String event = v.get(1).asString();
           String payload = v.get(2).asString();
           // Events about the master are failover steps; replicas coming and going are routine.
-          boolean aboutMaster = event.equals("+switch-master") || event.equals("+failover-end") || payload.startsWith("master ");
+          boolean aboutMaster = event.equals("+switch-master") || event.equals("+promoted-slave") || event.equals("+failover-end")
+              || payload.startsWith("master ");
           log.log(aboutMaster ? Log.Level.NOTICE : Log.Level.VERBOSE, "Sentinel " + s + " reports " + event + " " + payload);
           recheck("sentinel " + s + " event " + event);
         }
       });
-      sub.send("SUBSCRIBE", "+switch-master", "+sdown", "-sdown", "+odown", "+slave", "+convert-to-slave", "+failover-end");
+      // +promoted-slave: from then on the leader's get-master-addr-by-name names the new
+      // master, well before +switch-master.
+      sub.send("SUBSCRIBE", "+switch-master", "+promoted-slave", "+failover-state-reconf-slaves", "+sdown", "-sdown",
+          "+odown", "+slave", "+convert-to-slave", "+failover-end");
     });
   }
 
