@@ -16,7 +16,8 @@ import java.util.Objects;
  * Where the master and the usable replicas are, as the gateway believes it.
  *
  * <p>Signals, because each alone fails somewhere: the sentinels' answers (asked every
- * check interval; when they disagree, the highest config-epoch wins), their pub/sub
+ * check interval; when they disagree, the highest config-epoch wins; see
+ * {@link #askSentinels} for why get-master-addr-by-name gives the address), their pub/sub
  * events (+switch-master and friends trigger a check at once; missed messages are
  * covered by the periodic check), and the data path itself (a READONLY or LOADING
  * reply, or a lost master connection, trigger a check at once).

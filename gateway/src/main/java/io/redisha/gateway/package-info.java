@@ -48,7 +48,12 @@
  *       REPLCONF, DEBUG, MODULE, CLUSTER, MIGRATE, READONLY/READWRITE/ASKING, SENTINEL and
  *       CLIENT REPLY/TRACKING/CACHING get {@code -ERR gateway: ...}. Every error the gateway
  *       makes itself has "gateway:" after its code.</li>
- *   <li><b>Failover.</b> A node gets writes only after it answered ROLE with "master".
+ *   <li><b>Failover.</b> The gateway asks every sentinel SENTINEL MASTER (config-epoch)
+ *       and get-master-addr-by-name (address) each check interval and at once on their
+ *       events (+promoted-slave, +switch-master, +sdown, +odown, ...), a failed master
+ *       connection or a refusal. Only the highest config-epoch counts; a failover leader's
+ *       promoted replica is tried first, since its get-master-addr-by-name names it before
+ *       +switch-master. A node gets writes only after it answered ROLE with "master".
  *       While there is no confirmed master, commands for the master wait up to
  *       {@code failover-hold-ms} and then go to the new master, or fail with
  *       {@code -MASTERDOWN gateway: ...}. A command sent to the old master whose reply never
