@@ -72,6 +72,8 @@ public final class Gateway {
   /** The topology check that was under way when it refused: only a later one may clear it. */
   private long suspectAfterCheck;
   private boolean suspectClearQueued;
+  private int suspectStreak;
+  private long suspectClearedNanos = System.nanoTime() - 10_000_000_000L;
   /** Counters: commands a backend refused and the gateway held to send again; held commands that timed out. */
   long resent;
   long heldExpired;
@@ -415,9 +417,18 @@ public final class Gateway {
     if (c.generation == topology.generation && suspectGeneration != c.generation) {
       suspectGeneration = c.generation;
       suspectAfterCheck = topology.checkSeq;
-      log.notice("Master " + c.addr + " answered " + what + ": holding commands for the master, re-checking the topology");
+      long now = System.nanoTime();
+      // A node that keeps refusing (a long LOADING) is asked less and less often, and logged once.
+      suspectStreak = now - suspectClearedNanos < 2_000_000_000L ? suspectStreak + 1 : 0;
+      if (suspectStreak == 0) {
+        log.notice("Master " + c.addr + " answered " + what + ": holding commands for the master, re-checking the topology");
+        topology.recheck("master " + c.addr + " answered " + what);
+      } else {
+        topology.recheckQuietly();
+      }
+      return true;
     }
-    topology.recheck("master " + c.addr + " answered " + what);
+    if (suspectGeneration != c.generation) topology.recheck("master " + c.addr + " answered " + what);
     return true;
   }
 
@@ -430,11 +441,12 @@ public final class Gateway {
     if (suspectGeneration != topology.generation || checkSeq <= suspectAfterCheck || suspectClearQueued) return;
     suspectClearQueued = true;
     long gen = suspectGeneration;
-    vertx.setTimer(20, t -> {
+    vertx.setTimer(Math.min(500, 20L << Math.min(suspectStreak, 5)), t -> {
       suspectClearQueued = false;
       if (suspectGeneration != gen) return;
       suspectGeneration = -1;
-      log.notice("Master " + topology.master + " confirmed again by ROLE; sending it commands again");
+      suspectClearedNanos = System.nanoTime();
+      if (suspectStreak == 0) log.notice("Master " + topology.master + " confirmed again by ROLE; sending it commands again");
       onMasterAvailable();
     });
   }

@@ -133,6 +133,15 @@ final class Topology {
     check();
   }
 
+  /** A re-check for a repeated trigger already logged. */
+  void recheckQuietly() {
+    if (checking) {
+      recheckWanted = true;
+      return;
+    }
+    check();
+  }
+
   /** The periodic check; also the immediate one. */
   void check() {
     if (checking || gateway.stopping) return;
