@@ -511,6 +511,8 @@ public final class Gateway {
     sb.append("read_policy:").append(config.readPolicy()).append("\r\n");
     sb.append("connected_clients:").append(clients.size()).append("\r\n");
     sb.append("failovers:").append(topology.failovers).append("\r\n");
+    sb.append("commands_refused_and_resent:").append(resent).append("\r\n");
+    sb.append("held_commands_expired:").append(heldExpired).append("\r\n");
     return sb.toString();
   }
 }
