@@ -34,7 +34,7 @@
  *       its replica until the set of usable replicas changes, so the split is over clients,
  *       not requests: a few very busy clients skew it. Weight 0: no reads while a replica
  *       with a positive weight is usable; then it comes before the master.</li>
-  <li><b>Databases.</b> SELECT is answered by the gateway (range checked against the
+ *   <li><b>Databases.</b> SELECT is answered by the gateway (range checked against the
  *       master's {@code databases}, read with CONFIG GET when it is confirmed) and selects which shared connection carries the client's commands:
  *       there is one shared connection per node, db and protocol, each opened with
  *       SELECT (and HELLO 3) once. No SELECT is ever sent per command.</li>
