@@ -8,6 +8,8 @@
 # Everything runs on this machine, benchmark included: rounds vary by 15-20%, so only
 # ratios measured in the same run mean anything.
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 N=${1:-100000}
 ROUNDS=${2:-3}
@@ -42,30 +44,17 @@ if [ ! -f "$JAR" ]; then
   mvn -B -q -o package -DskipTests >&2
 fi
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-await_port() {
-  for _ in $(seq 1 200); do
-    if redis-cli -p "$1" PING >/dev/null 2>&1; then return 0; fi
-    sleep 0.05
-  done
-  echo "nothing answers PING on port $1 ($2)" >&2
-  exit 1
-}
-
 P_REDIS=$(free_port)
 redis-server --port "$P_REDIS" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
   --logfile "$WORK/redis.log" &
 PIDS+=($!)
-await_port "$P_REDIS" redis-server
+await_ping "$P_REDIS" "$!"
 
 P_GW=$(free_port)
 java -XX:+UseSerialGC -Xmx256m -Xmn64m -jar "$JAR" gateway --port "$P_GW" --bind 127.0.0.1 \
   --master 127.0.0.1 "$P_REDIS" --loglevel warning >"$WORK/gateway.log" 2>&1 &
 PIDS+=($!)
-await_port "$P_GW" gateway
+await_ping "$P_GW" "$!"
 
 P_HA=$(free_port)
 cat >"$WORK/haproxy.cfg" <<EOF
@@ -82,7 +71,7 @@ listen redis
 EOF
 haproxy -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
 PIDS+=($!)
-await_port "$P_HA" haproxy
+await_ping "$P_HA" "$!"
 
 P_TW=$(free_port)
 cat >"$WORK/nutcracker.yml" <<EOF
@@ -97,7 +86,7 @@ bench:
 EOF
 nutcracker -c "$WORK/nutcracker.yml" -s "$(free_port)" -o "$WORK/nutcracker.log" &
 PIDS+=($!)
-await_port "$P_TW" twemproxy
+await_ping "$P_TW" "$!"
 
 # Warm the gateway's JIT before measuring.
 redis-benchmark -p "$P_GW" -t set,get -n $((2 * N)) -c 50 -P 16 -r 100000 -d 64 -q >/dev/null

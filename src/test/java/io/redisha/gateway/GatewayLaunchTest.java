@@ -66,6 +66,18 @@ class GatewayLaunchTest {
     assertTrue(e.getMessage().contains("sentinel"), e.getMessage());
     e = assertThrows(ConfigException.class, () -> GatewayConfig.fromArgs(new String[] {"--master", "h", "1", "--no-such", "x"}));
     assertTrue(e.getMessage().contains("no-such"), e.getMessage());
+    Path weights = dir.resolve("weights.conf");
+    Files.writeString(weights, "master 127.0.0.1 6379\nreplica 127.0.0.1 6380 3\nreplica-weight 127.0.0.1 6381 -1\n");
+    e = assertThrows(ConfigException.class, () -> GatewayConfig.fromArgs(new String[] {weights.toString()}));
+    assertTrue(e.getMessage().contains("at line 3") && e.getMessage().contains("Invalid weight"), e.getMessage());
+    Files.writeString(weights, "master 127.0.0.1 6379\nreplica 127.0.0.1 6380 3 4\n");
+    e = assertThrows(ConfigException.class, () -> GatewayConfig.fromArgs(new String[] {weights.toString()}));
+    assertTrue(e.getMessage().contains("at line 2"), e.getMessage());
+    Files.writeString(weights, "master 127.0.0.1 6379\nreplica 127.0.0.1 6380 3\nreplica-weight 127.0.0.1 6381 0\n");
+    GatewayConfig ok = GatewayConfig.fromArgs(new String[] {weights.toString()});
+    assertEquals(3, ok.replicaWeight(new GatewayConfig.HostPort("127.0.0.1", 6380)));
+    assertEquals(0, ok.replicaWeight(new GatewayConfig.HostPort("127.0.0.1", 6381)));
+    assertEquals(1, ok.replicaWeight(new GatewayConfig.HostPort("127.0.0.1", 6382)));
   }
 
   private Process launch(String... args) throws Exception {

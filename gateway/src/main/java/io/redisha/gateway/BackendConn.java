@@ -124,9 +124,19 @@ final class BackendConn {
     if (gw.writeAckReplicas > 0 && slot.write && slot.client != null && !dedicated && generation >= 0) {
       if (unacked == null) unacked = new ArrayList<>();
       unacked.add(slot);
+      slot.ackConn = this;
       slot.awaitingAck = true;
     }
     encode(slot.args);
+    if (gw.writeAckReplicas > 0 && slot.ackOnDedicated && dedicated && generation >= 0 && tunnel == null) {
+      // Right behind it, not at the end of the batch: a MULTI later in the same batch
+      // would queue the WAIT inside the next transaction.
+      unacked = new ArrayList<>(1);
+      unacked.add(slot);
+      slot.ackConn = this;
+      slot.awaitingAck = true;
+      appendWait();
+    }
   }
 
   /**
@@ -157,12 +167,15 @@ final class BackendConn {
       for (int i = off + 1; i < off + len && a[i] >= '0' && a[i] <= '9'; i++) confirmed = confirmed * 10 + (a[i] - '0');
     }
     for (Slot g : wait.ackGroup) {
-      if (!g.ackReplyReady) continue;
+      if (!g.ackReplyReady || g.ackConn != this) continue; // refused and sent again elsewhere
       byte[] r = g.reply;
       g.reply = null;
       g.ackReplyReady = false;
-      if (confirmed >= gw.writeAckReplicas || r[0] == '-') g.client.complete(g, this, r, 0, r.length);
-      else g.client.failSlot(g, this, Errors.notReplicated(Math.max(0, confirmed), gw.writeAckReplicas, gw.writeAckTimeoutMs));
+      // Errors and nil (an EXEC whose WATCH failed) applied nothing: they pass as they are.
+      boolean appliedNothing = r[0] == '-' || r[0] == '_' || (r.length >= 3 && r[0] == '*' && r[1] == '-');
+      if (confirmed >= gw.writeAckReplicas || appliedNothing) g.client.complete(g, this, r, 0, r.length);
+      else g.client.failSlot(g, this, Errors.notReplicated(Math.max(0, confirmed), gw.writeAckReplicas, gw.writeAckTimeoutMs,
+          g.args != null && ClientConn.lower(g.args[0]).equals("exec") ? "transaction" : "write"));
     }
   }
 
@@ -275,7 +288,7 @@ final class BackendConn {
   }
 
   private void deliver(byte[] a, int off, int len) {
-    if (a[off] == '-') gw.checkErrorReply(this, a, off, len);
+    boolean refusal = a[off] == '-' && gw.checkErrorReply(this, a, off, len);
     Slot s = inflight.peek();
     if (s == null || (a[off] == '>' && tunnel == null && s.client != null)) {
       // A push with no request behind it (a tunnel's messages; stray pushes on a shared
@@ -295,6 +308,7 @@ final class BackendConn {
       return;
     }
     if (s.client == null) return;
+    if ((refusal || s.client.hasRejected()) && s.client.takeRejected(s, this, refusal, a, off, len)) return;
     if (s.awaitingAck) {
       s.reply = Arrays.copyOfRange(a, off, off + len);
       s.ackReplyReady = true;
@@ -344,7 +358,7 @@ final class BackendConn {
       if (s.ackGroup != null) {
         // Applied on the master, replication unconfirmed: as unknown as a lost reply.
         for (Slot g : s.ackGroup) {
-          if (g.ackReplyReady) {
+          if (g.ackReplyReady && g.ackConn == this) {
             g.ackReplyReady = false;
             g.reply = null;
             g.client.failSlot(g, this, Errors.unknownFate(addr));

@@ -52,11 +52,18 @@ final class ClientConn {
   private boolean watching;
   /** Gives each client its own replica under the sticky read policies. */
   final int readIndex;
+  /** The replica this client reads from (weighted pick), valid while the topology's replica set version matches. */
+  GatewayConfig.HostPort readPick;
+  boolean readPickMaster;
+  long readPickVersion = -1;
   /** When this client's latest write was acknowledged (System.nanoTime()), for read-your-writes. */
   long lastWriteAckNanos = Long.MIN_VALUE;
 
   final ArrayDeque<Slot> replies = new ArrayDeque<>();
-  private final ArrayDeque<Slot> held = new ArrayDeque<>();
+  /** Requests waiting to be routed, in request order; a LinkedList so that rejected ones can go back in their place. */
+  private final java.util.LinkedList<Slot> held = new java.util.LinkedList<>();
+  /** How many slots at the head of held a backend refused without running them (see {@link #takeRejected}). */
+  private int rejectedAhead;
   private BackendConn active;
   private int activeInflight;
   private BackendConn dedicated;
@@ -125,6 +132,20 @@ final class ClientConn {
       localReply(w -> w.error(Errors.unsupported(lower(args[0]).toUpperCase())));
       return;
     }
+    if (phantomExec != null) {
+      phantomCommand(cmd);
+      return;
+    }
+    if (watchLost && "multi".equals(cmd)) {
+      // The WATCH died with its connection, so the keys cannot be known untouched:
+      // the transaction goes the way of one whose watched key changed.
+      watchLost = false;
+      watching = false;
+      phantomExec = PhantomExec.NULL;
+      localReply(w -> w.ok());
+      return;
+    }
+    if (watchLost && ("unwatch".equals(cmd) || "exec".equals(cmd) || "discard".equals(cmd))) watchLost = false;
     boolean pinned = inMulti || watching;
     if (cmd != null) {
       switch (cmd) {
@@ -179,9 +200,10 @@ final class ClientConn {
         }
         case "exec", "discard" -> {
           if (pinned) {
+            boolean ack = inMulti && cmd.equals("exec");
             inMulti = false;
             watching = false;
-            submit(args, Slot.Route.DEDICATED, true);
+            submit(args, Slot.Route.DEDICATED, true, ack);
             return;
           }
         }
@@ -210,7 +232,9 @@ final class ClientConn {
       }
     }
     if (pinned) {
-      submit(args, Slot.Route.DEDICATED, spec == null || spec.isWrite());
+      boolean write = spec == null || spec.isWrite();
+      // Inside MULTI a write is only queued; EXEC is what write-ack-replicas waits behind.
+      submit(args, Slot.Route.DEDICATED, write, write && !inMulti && spec != null);
       return;
     }
     if (spec == null) {
@@ -228,7 +252,7 @@ final class ClientConn {
     }
     if (eff.has(CommandFlag.BLOCKING) || cmd.equals("wait")) {
       // It would stall a shared connection for every client behind it.
-      submit(args, Slot.Route.DEDICATED, eff.isWrite());
+      submit(args, Slot.Route.DEDICATED, eff.isWrite(), eff.isWrite());
     } else if (eff.isWrite()) {
       submit(args, Slot.Route.MASTER, true);
     } else if (eff.has(CommandFlag.READONLY) && !eff.has(CommandFlag.ADMIN)) {
@@ -248,7 +272,13 @@ final class ClientConn {
   }
 
   private Slot submit(byte[][] args, Slot.Route route, boolean write) {
+    return submit(args, route, write, false);
+  }
+
+  /** ackOnDedicated: with write-ack-replicas, a WAIT follows it on the dedicated connection. */
+  private Slot submit(byte[][] args, Slot.Route route, boolean write, boolean ackOnDedicated) {
     Slot s = new Slot(this, args, route, write);
+    s.ackOnDedicated = ackOnDedicated;
     if (gw.metrics != null) {
       s.spec = currentSpec;
       s.startNanos = System.nanoTime();
@@ -295,6 +325,7 @@ final class ClientConn {
     while (!held.isEmpty() && !closed) {
       if (!tryRoute(held.peek())) return;
       held.poll();
+      if (rejectedAhead > 0) rejectedAhead--;
     }
     resumeInput();
   }
@@ -311,6 +342,8 @@ final class ClientConn {
     Slot s = held.peek();
     if (s == null || s.heldSinceNanos == 0 || now - s.heldSinceNanos < holdMs * 1_000_000L) return;
     held.poll();
+    if (rejectedAhead > 0) rejectedAhead--;
+    gw.heldExpired++;
     if (s.write && gw.metrics != null) gw.metrics.writesFailedNoMaster++;
     failSlot(s, null, Errors.noMaster((now - s.heldSinceNanos) / 1_000_000L));
     processHeld();
@@ -503,7 +536,8 @@ final class ClientConn {
       active = null;
       activeInflight = 0;
     }
-    for (int i = slots.size() - 1; i >= 0; i--) held.addFirst(slots.get(i));
+    // Behind what a backend refused earlier: those came first.
+    for (int i = 0; i < slots.size(); i++) held.add(rejectedAhead + i, slots.get(i));
     pauseInput();
     if (from.generation >= 0 && from.generation == gw.topology.generation) {
       // The master connection failed: wait for the topology's verdict (the check it
@@ -515,12 +549,89 @@ final class ClientConn {
     }
   }
 
+  // ---------------------------------------------------------------- refused, not run: sent again
+
+  /**
+   * A reply from a shared connection, before it goes to the client. READONLY, LOADING and
+   * MASTERDOWN are refusals Redis gives before running a command (the node was demoted,
+   * is loading, or is a replica cut off from its master with replica-serve-stale-data
+   * no), so the request goes back in its place among the held ones and is sent again
+   * once the topology's re-check has confirmed a master; reads answered behind a refusal
+   * on the same connection go back too, so that they run after it. If a write behind a
+   * refusal ran (the node stopped refusing in between, e.g. LOADING ended), sending the
+   * refused ones again would reorder this client's writes: they get their refusals
+   * instead, as a direct client would. Scripts are never sent again (a script refused
+   * half-way may have done something). Returns true if the reply was taken.
+   */
+  boolean takeRejected(Slot s, BackendConn from, boolean refusal, byte[] a, int off, int len) {
+    if (from.dedicated || closed) return false;
+    boolean resend = refusal && s.args != null && !isScript(s.args[0]);
+    if (!resend) {
+      if (rejectedAhead == 0) return false;
+      if (s.write || s.args == null) {
+        abandonRejected();
+        return false;
+      }
+    }
+    if (from == active) activeInflight--;
+    long now = System.nanoTime();
+    if (s.rejectedSinceNanos == 0) s.rejectedSinceNanos = now;
+    s.heldSinceNanos = s.rejectedSinceNanos;
+    s.rejection = resend ? Arrays.copyOfRange(a, off, off + len) : null;
+    s.awaitingAck = false;
+    s.ackReplyReady = false;
+    held.add(rejectedAhead++, s);
+    gw.resent++;
+    pauseInput();
+    gw.waitForMaster(this);
+    afterReply();
+    return true;
+  }
+
+  int heldCount() {
+    return held.size();
+  }
+
+  long heldForNanos(long now) {
+    Slot s = held.peek();
+    return s == null || s.heldSinceNanos == 0 ? 0 : now - s.heldSinceNanos;
+  }
+
+  boolean hasRejected() {
+    return rejectedAhead > 0;
+  }
+
+  /** A write behind the refused requests ran: they are answered with their refusals, in order. */
+  private void abandonRejected() {
+    int n = rejectedAhead;
+    rejectedAhead = 0;
+    java.util.Iterator<Slot> it = held.iterator();
+    for (int i = 0; i < n && it.hasNext(); i++) {
+      Slot r = it.next();
+      if (r.rejection == null) continue; // a read: still sent again, after the write that ran
+      it.remove();
+      byte[] b = r.rejection;
+      r.rejection = null;
+      if (gw.metrics != null) gw.metrics.completed(r, null, (byte) '-');
+      complete0(r, b);
+    }
+  }
+
+  private static boolean isScript(byte[] name) {
+    String n = lower(name);
+    return n.startsWith("eval") || n.startsWith("fcall");
+  }
+
   void masterChanged(long generation) {
     if (dedicated != null && dedicated.generation != generation) dedicated.close();
   }
 
   void dedicatedLost(BackendConn c) {
     if (c == dedicated) {
+      // Never let the rest of a transaction run outside it: until EXEC or DISCARD the
+      // client's commands are queued nowhere, and EXEC fails as Redis would.
+      if (inMulti && !closed) phantomExec = PhantomExec.ABORT;
+      else if (watching && !closed) watchLost = true;
       dedicated = null;
       inMulti = false;
       watching = false;
@@ -808,6 +919,8 @@ final class ClientConn {
   }
 
   private void reset() {
+    phantomExec = null;
+    watchLost = false;
     inMulti = false;
     watching = false;
     if (dedicated != null && dedicated != active) {
@@ -819,6 +932,40 @@ final class ClientConn {
     name = null;
     authed = gw.config.requirepass().isEmpty();
     parser.setAuthRequired(!authed);
+  }
+
+  /** How EXEC ends a transaction whose dedicated connection was lost: EXECABORT, or nil as for a touched WATCH. */
+  private enum PhantomExec { ABORT, NULL }
+
+  private PhantomExec phantomExec;
+  private boolean watchLost;
+
+  private void phantomCommand(String cmd) {
+    if ("exec".equals(cmd) || "discard".equals(cmd) || "reset".equals(cmd) || "quit".equals(cmd)) {
+      PhantomExec p = phantomExec;
+      phantomExec = null;
+      inMulti = false;
+      watching = false;
+      if ("reset".equals(cmd)) {
+        reset();
+        localReply(w -> w.simple("RESET"));
+      } else if ("quit".equals(cmd)) {
+        localReply(w -> w.ok());
+        closeAfterFlush();
+      } else if ("discard".equals(cmd)) {
+        localReply(w -> w.ok());
+      } else if (p == PhantomExec.ABORT) {
+        localReply(w -> w.error("EXECABORT Transaction discarded because of previous errors."));
+      } else {
+        localReply(w -> w.nullArray());
+      }
+    } else if ("multi".equals(cmd)) {
+      localReply(w -> w.error("ERR MULTI calls can not be nested"));
+    } else if ("watch".equals(cmd)) {
+      localReply(w -> w.error("ERR WATCH inside MULTI is not allowed"));
+    } else {
+      localReply(w -> w.simple("QUEUED"));
+    }
   }
 
   static String lower(byte[] b) {

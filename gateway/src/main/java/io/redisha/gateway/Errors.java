@@ -30,7 +30,11 @@ final class Errors {
   }
 
   static String notReplicated(long confirmed, int wanted, long ms) {
-    return "NOREPLICAS " + PREFIX + "the write was applied on the master but only " + confirmed + " of " + wanted
+    return notReplicated(confirmed, wanted, ms, "write");
+  }
+
+  static String notReplicated(long confirmed, int wanted, long ms, String what) {
+    return "NOREPLICAS " + PREFIX + "the " + what + " was applied on the master but only " + confirmed + " of " + wanted
         + " replicas confirmed it within " + ms + " ms; it may be lost if the master fails now";
   }
 

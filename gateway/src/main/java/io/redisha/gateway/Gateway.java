@@ -62,9 +62,23 @@ public final class Gateway {
   private final Map<HostPort, Map<Integer, BackendConn>> replicaShared = new HashMap<>();
   /** Replicas whose connection just failed get no reads until then (System.nanoTime()). */
   private final Map<HostPort, Long> replicaBackoff = new HashMap<>();
+  /** Smooth weighted round-robin: each candidate's current weight (the master's too, under round-robin). */
+  private final Map<HostPort, Long> wrrCurrent = new HashMap<>();
   private final List<BackendConn> dirtyBackends = new ArrayList<>();
   private final List<ClientConn> dirtyClients = new ArrayList<>();
   private boolean flushQueued;
+  /** The master generation that refused a command (READONLY, LOADING, MASTERDOWN) and gets none until re-checked, or -1. */
+  private long suspectGeneration = -1;
+  /** The topology check that was under way when it refused: only a later one may clear it. */
+  private long suspectAfterCheck;
+  private boolean suspectClearQueued;
+  private int suspectStreak;
+  private long suspectClearedNanos = System.nanoTime() - 10_000_000_000L;
+  /** Counters: commands a backend refused and the gateway held to send again; held commands that timed out. */
+  long resent;
+  long heldExpired;
+  private long heldExpiredLogged;
+  private boolean holdLogged;
   boolean stopping;
   private long nextClientId = 1;
   private int nextReadIndex;
@@ -227,7 +241,7 @@ public final class Gateway {
   /** The shared master connection for a db and protocol; null while there is no master. */
   BackendConn masterConn(int db, int proto) {
     HostPort m = topology.master;
-    if (m == null) return null;
+    if (m == null || suspectGeneration == topology.generation) return null;
     int key = db * 4 + proto;
     BackendConn c = masterShared.get(key);
     if (c == null || c.closed || c.generation != topology.generation) {
@@ -237,39 +251,91 @@ public final class Gateway {
     return c;
   }
 
-  /** Where a read goes for this client, by the read policy. */
+  /**
+   * Where a read goes for this client, by the read policy.
+   *
+   * <p>replica, prefer-replica and round-robin give each client one backend, picked by a
+   * smooth weighted round-robin (nginx's: every candidate gains its weight, the richest
+   * is picked and pays the total), so that clients spread by weight without bursts. A
+   * client keeps its pick while it stays usable and the replica set is unchanged: moving
+   * a client costs a barrier (see {@link ClientConn}), moving it per request would split
+   * its pipelines. least-latency sends every read to the replica with the lowest round
+   * trip per unit of weight.
+   */
   BackendConn readConn(ClientConn client) {
-    String policy = readPolicy;
     List<Topology.Replica> usable = topology.replicas;
     if (readFromMasterOnly || usable.isEmpty()) return masterConn(client.db, client.proto);
-    boolean ryw = readYourWrites;
-    List<Topology.Replica> ok = new ArrayList<>(usable.size());
     long now = System.nanoTime();
+    List<Topology.Replica> healthy = new ArrayList<>(usable.size());
+    boolean anyWeighted = false;
     for (Topology.Replica r : usable) {
       Long until = replicaBackoff.get(r.addr);
       if (until != null && now - until < 0) continue;
-      if (!ryw || client.lastWriteAckNanos == Long.MIN_VALUE || client.lastWriteAckNanos < r.coveredUntilNanos) ok.add(r);
+      healthy.add(r);
+      if (r.weight > 0) anyWeighted = true;
     }
-    if (ok.isEmpty()) {
-      if (ryw && metrics != null) metrics.readYourWritesRedirects++;
+    if (!anyWeighted && readPolicy.equals("round-robin")) healthy.clear(); // the master has weight 1
+    if (healthy.isEmpty()) return masterConn(client.db, client.proto);
+    Topology.Replica pick = null;
+    if (readPolicy.equals("least-latency")) {
+      double best = Double.MAX_VALUE;
+      for (Topology.Replica r : healthy) {
+        if (anyWeighted && r.weight == 0) continue;
+        double score = (double) r.rttNanos / Math.max(1, r.weight);
+        if (pick == null || score < best) {
+          pick = r;
+          best = score;
+        }
+      }
+    } else {
+      pick = stickyPick(client, healthy, anyWeighted);
+      if (pick == null) return masterConn(client.db, client.proto); // round-robin picked the master
+    }
+    if (readYourWrites && client.lastWriteAckNanos != Long.MIN_VALUE && client.lastWriteAckNanos >= pick.coveredUntilNanos) {
+      if (metrics != null) metrics.readYourWritesRedirects++;
       return masterConn(client.db, client.proto);
     }
-    HostPort pick;
-    switch (policy) {
-      case "round-robin" -> {
-        int i = Math.floorMod(client.readIndex, ok.size() + 1);
-        if (i == ok.size()) return masterConn(client.db, client.proto);
-        pick = ok.get(i).addr;
+    return replicaConn(pick.addr, client.db, client.proto);
+  }
+
+  /** The client's replica (null: the master, under round-robin), picked again when it is no longer a candidate. */
+  private Topology.Replica stickyPick(ClientConn client, List<Topology.Replica> healthy, boolean anyWeighted) {
+    if (client.readPickVersion == topology.replicaSetVersion) {
+      if (client.readPick == null && client.readPickMaster) return null;
+      for (Topology.Replica r : healthy) {
+        if (r.addr.equals(client.readPick) && (r.weight > 0 || !anyWeighted)) return r;
       }
-      case "replica" -> pick = ok.get(Math.floorMod(client.readIndex, ok.size())).addr;
-      case "least-latency" -> {
-        Topology.Replica best = ok.get(0);
-        for (Topology.Replica r : ok) if (r.rttNanos < best.rttNanos) best = r;
-        pick = best.addr;
-      }
-      default -> pick = ok.get(0).addr; // prefer-replica
     }
-    return replicaConn(pick, client.db, client.proto);
+    HostPort masterAddr = topology.master;
+    boolean withMaster = readPolicy.equals("round-robin") && masterAddr != null;
+    long total = 0;
+    HostPort best = null;
+    long bestCurrent = Long.MIN_VALUE;
+    for (Topology.Replica r : healthy) {
+      if (anyWeighted && r.weight == 0) continue;
+      int w = anyWeighted ? r.weight : 1;
+      long cur = wrrCurrent.merge(r.addr, (long) w, Long::sum);
+      total += w;
+      if (cur > bestCurrent) {
+        bestCurrent = cur;
+        best = r.addr;
+      }
+    }
+    if (withMaster) {
+      long cur = wrrCurrent.merge(masterAddr, 1L, Long::sum);
+      total += 1;
+      if (cur > bestCurrent) {
+        bestCurrent = cur;
+        best = masterAddr;
+      }
+    }
+    wrrCurrent.put(best, bestCurrent - total);
+    client.readPickVersion = topology.replicaSetVersion;
+    client.readPickMaster = withMaster && best.equals(masterAddr);
+    client.readPick = client.readPickMaster ? null : best;
+    if (client.readPickMaster) return null;
+    for (Topology.Replica r : healthy) if (r.addr.equals(best)) return r;
+    return null;
   }
 
   private BackendConn replicaConn(HostPort addr, int db, int proto) {
@@ -311,6 +377,18 @@ public final class Gateway {
   void onMasterAvailable() {
     if (waiting.isEmpty()) return;
     List<ClientConn> w = new ArrayList<>(waiting);
+    if (topology.master != null && suspectGeneration != topology.generation) {
+      // Only when they can go: a suspect master leaves them waiting.
+      int n = 0;
+      long oldest = 0;
+      long now = System.nanoTime();
+      for (ClientConn c : w) {
+        n += c.heldCount();
+        oldest = Math.max(oldest, c.heldForNanos(now));
+      }
+      if (n > 0) log.notice("Resumed " + n + " held commands on master " + topology.master + " after " + oldest / 1_000_000 + " ms");
+      holdLogged = false;
+    }
     waiting.clear();
     for (ClientConn c : w) {
       if (c.resubscribeSinceNanos != 0) c.resubscribe();
@@ -325,12 +403,59 @@ public final class Gateway {
     }
   }
 
-  /** READONLY or LOADING from a node we send writes to: the topology is stale. */
-  void checkErrorReply(BackendConn c, byte[] a, int off, int len) {
-    if (startsWith(a, off, len, "-READONLY") || startsWith(a, off, len, "-LOADING")
-        || startsWith(a, off, len, "-MASTERDOWN")) {
-      topology.recheck(c.addr + " answered " + new String(a, off, Math.min(len, 40), java.nio.charset.StandardCharsets.UTF_8).trim());
+  /**
+   * An error reply from a backend. READONLY, LOADING and MASTERDOWN are refusals made
+   * before a command runs (Redis rejects them in its command guards): from a master
+   * connection they mean the topology is stale, so no more writes go to that master until
+   * a re-check, triggered now, has confirmed it or found another; a replica that refuses
+   * gets no reads for a second. Returns true for a refusal.
+   */
+  boolean checkErrorReply(BackendConn c, byte[] a, int off, int len) {
+    if (!startsWith(a, off, len, "-READONLY ") && !startsWith(a, off, len, "-LOADING ")
+        && !startsWith(a, off, len, "-MASTERDOWN ")) {
+      return false;
     }
+    String what = new String(a, off + 1, Math.min(len - 1, 40), java.nio.charset.StandardCharsets.UTF_8).split("[ \r]")[0];
+    if (c.generation < 0) {
+      replicaBackoff.put(c.addr, System.nanoTime() + 1_000_000_000L);
+      topology.recheck("replica " + c.addr + " answered " + what);
+      return true;
+    }
+    if (c.generation == topology.generation && suspectGeneration != c.generation) {
+      suspectGeneration = c.generation;
+      suspectAfterCheck = topology.checkSeq;
+      long now = System.nanoTime();
+      // A node that keeps refusing (a long LOADING) is asked less and less often, and logged once.
+      suspectStreak = now - suspectClearedNanos < 2_000_000_000L ? suspectStreak + 1 : 0;
+      if (suspectStreak == 0) {
+        log.notice("Master " + c.addr + " answered " + what + ": holding commands for the master, re-checking the topology");
+        topology.recheck("master " + c.addr + " answered " + what);
+      } else {
+        topology.recheckQuietly();
+      }
+      return true;
+    }
+    if (suspectGeneration != c.generation) topology.recheck("master " + c.addr + " answered " + what);
+    return true;
+  }
+
+  /**
+   * A check that started after the master refused a command confirmed the same master
+   * (a LOADING that ended, a READONLY from a node promoted back): commands go to it again.
+   * Not at once: a node still loading would refuse again, and each round costs a check.
+   */
+  void masterReconfirmed(long checkSeq) {
+    if (suspectGeneration != topology.generation || checkSeq <= suspectAfterCheck || suspectClearQueued) return;
+    suspectClearQueued = true;
+    long gen = suspectGeneration;
+    vertx.setTimer(Math.min(500, 20L << Math.min(suspectStreak, 5)), t -> {
+      suspectClearQueued = false;
+      if (suspectGeneration != gen) return;
+      suspectGeneration = -1;
+      suspectClearedNanos = System.nanoTime();
+      if (suspectStreak == 0) log.notice("Master " + topology.master + " confirmed again by ROLE; sending it commands again");
+      onMasterAvailable();
+    });
   }
 
   private static boolean startsWith(byte[] a, int off, int len, String p) {
@@ -342,6 +467,19 @@ public final class Gateway {
   private void tick() {
     long now = System.nanoTime();
     long hold = config.settings.getLong("failover-hold-ms");
+    if (!waiting.isEmpty() && !holdLogged) {
+      int n = 0;
+      for (ClientConn c : waiting) n += c.heldCount();
+      if (n > 0) {
+        holdLogged = true;
+        log.notice("Holding " + n + " commands for a master (up to failover-hold-ms " + hold + ")");
+      }
+    }
+    if (heldExpired != heldExpiredLogged) {
+      log.warning("Failed " + (heldExpired - heldExpiredLogged) + " held commands: no master within failover-hold-ms " + hold
+          + " (answered -MASTERDOWN gateway: ...)");
+      heldExpiredLogged = heldExpired;
+    }
     if (!waiting.isEmpty()) {
       // A copy: failing a held command can close its client or make it wait again.
       for (ClientConn c : new ArrayList<>(waiting)) {
@@ -372,13 +510,16 @@ public final class Gateway {
     sb.append("replicas:").append(topology.replicas.size()).append("\r\n");
     for (int i = 0; i < topology.replicas.size(); i++) {
       Topology.Replica r = topology.replicas.get(i);
-      sb.append("replica").append(i).append(":addr=").append(r.addr).append(",lag_bytes=").append(r.lagBytes).append("\r\n");
+      sb.append("replica").append(i).append(":addr=").append(r.addr).append(",lag_bytes=").append(r.lagBytes)
+          .append(",weight=").append(r.weight).append("\r\n");
     }
     sb.append("total_connections_received:").append(connectionsReceived).append("\r\n");
     sb.append("dedicated_connections_opened:").append(dedicatedOpened).append("\r\n");
     sb.append("read_policy:").append(config.readPolicy()).append("\r\n");
     sb.append("connected_clients:").append(clients.size()).append("\r\n");
     sb.append("failovers:").append(topology.failovers).append("\r\n");
+    sb.append("commands_refused_and_resent:").append(resent).append("\r\n");
+    sb.append("held_commands_expired:").append(heldExpired).append("\r\n");
     return sb.toString();
   }
 }

@@ -21,7 +21,8 @@ import java.util.List;
  * sentinel-auth-pass secret     # if the sentinels require a password
  * backend-auth-pass secret      # the nodes' requirepass, never shown to clients
  * master 10.0.0.2 6379          # static setup without sentinels
- * replica 10.0.0.3 6379         # repeatable, static setup
+ * replica 10.0.0.3 6379 [3]     # repeatable, static setup; optional read weight (default 1)
+ * replica-weight 10.0.0.3 6379 3 # repeatable: a replica's read weight, also for replicas the sentinels report
  * read-policy master            # master | replica | prefer-replica | round-robin | least-latency
  * max-replica-lag-bytes 0       # 0: no limit; otherwise replicas further behind get no reads
  * read-your-writes no           # yes: a client's reads never see data older than its own writes
@@ -33,6 +34,11 @@ import java.util.List;
  * </pre>
  *
  * A line the gateway cannot use stops start-up with the line named.
+ *
+ * <p>Read weights: a replica with weight 3 gets three times the reads of one with weight 1
+ * under the replica, prefer-replica and round-robin policies; weight 0 gets reads only
+ * when no replica with a positive weight is usable. The address must be the one the
+ * master's INFO replication reports for the replica (ip and listening port).
  */
 public final class GatewayConfig {
 
@@ -48,6 +54,8 @@ public final class GatewayConfig {
   public final List<HostPort> sentinels = new ArrayList<>();
   public final List<HostPort> staticReplicas = new ArrayList<>();
   public HostPort staticMaster;
+  /** Read weights by replica address; replicas not listed weigh 1. */
+  public final java.util.Map<HostPort, Integer> replicaWeights = new java.util.HashMap<>();
 
   private GatewayConfig(Settings settings) {
     this.settings = settings;
@@ -88,7 +96,8 @@ public final class GatewayConfig {
       switch (line.directive()) {
         // Repeatable directives collect; Settings keeps one value per name.
         case "sentinel" -> c.sentinels.add(hostPort(line));
-        case "replica", "slave" -> c.staticReplicas.add(hostPort(line));
+        case "replica", "slave" -> c.staticReplica(line);
+        case "replica-weight" -> c.replicaWeight(line);
         case "master" -> c.staticMaster = hostPort(line);
         case "loglevel" -> {
           c.settings.apply(line);
@@ -111,16 +120,48 @@ public final class GatewayConfig {
     return c;
   }
 
+  /** {@code replica <host> <port> [weight]}. */
+  private void staticReplica(ConfigLine line) {
+    List<String> v = line.values();
+    if (v.size() != 2 && v.size() != 3) {
+      throw new ConfigException(line, "Bad directive or wrong number of arguments (expected: <host> <port> [weight])");
+    }
+    HostPort hp = hostPort(line, v.subList(0, 2));
+    staticReplicas.add(hp);
+    if (v.size() == 3) replicaWeights.put(hp, weight(line, v.get(2)));
+  }
+
+  /** {@code replica-weight <host> <port> <weight>}. */
+  private void replicaWeight(ConfigLine line) {
+    List<String> v = line.values();
+    if (v.size() != 3) throw new ConfigException(line, "Bad directive or wrong number of arguments (expected: <host> <port> <weight>)");
+    replicaWeights.put(hostPort(line, v.subList(0, 2)), weight(line, v.get(2)));
+  }
+
+  private static int weight(ConfigLine line, String s) {
+    try {
+      int w = Integer.parseInt(s);
+      if (w >= 0 && w <= 1_000_000) return w;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(line, "Invalid weight (expected: an integer from 0 to 1000000)");
+  }
+
   private static HostPort hostPort(ConfigLine line) {
     if (line.values().size() != 2) throw new ConfigException(line, "Bad directive or wrong number of arguments (expected: <host> <port>)");
+    return hostPort(line, line.values());
+  }
+
+  private static HostPort hostPort(ConfigLine line, List<String> v) {
     int port;
     try {
-      port = Integer.parseInt(line.values().get(1));
+      port = Integer.parseInt(v.get(1));
     } catch (NumberFormatException e) {
       throw new ConfigException(line, "Invalid port");
     }
     if (port < 1 || port > 65535) throw new ConfigException(line, "Invalid port");
-    return new HostPort(line.values().get(0), port);
+    return new HostPort(v.get(0), port);
   }
 
   public int port() {
@@ -133,6 +174,11 @@ public final class GatewayConfig {
 
   public String backendPass() {
     return settings.getString("backend-auth-pass");
+  }
+
+  /** A replica's read weight (1 unless configured). */
+  public int replicaWeight(HostPort addr) {
+    return replicaWeights.getOrDefault(addr, 1);
   }
 
   public String readPolicy() {

@@ -19,13 +19,20 @@ final class Slot {
   /** The reply, when it arrived before the replies ahead of it. */
   byte[] reply;
   boolean done;
+  /** write-ack-replicas on a dedicated connection: EXEC, or a write outside MULTI (blocking, under WATCH). */
+  boolean ackOnDedicated;
   /** write-ack-replicas: the reply waits for the WAIT behind it. */
   boolean awaitingAck;
+  /** The connection whose WAIT it waits for: a refused slot sent again waits for another. */
+  BackendConn ackConn;
   boolean ackReplyReady;
   /** For a WAIT the gateway sent: the writes it confirms. */
   java.util.List<Slot> ackGroup;
   /** INFO: put the gateway's section in front of the master's reply. */
   boolean addGatewayInfo;
+  /** A backend refused it without running it (READONLY, LOADING, MASTERDOWN): since when, and the refusal. */
+  long rejectedSinceNanos;
+  byte[] rejection;
   /** When it started waiting for a master (System.nanoTime()), or 0. */
   long heldSinceNanos;
   /** For the metrics (set only when they are on): the command, its arrival and its sending (System.nanoTime()). */

@@ -16,7 +16,8 @@ import java.util.Objects;
  * Where the master and the usable replicas are, as the gateway believes it.
  *
  * <p>Signals, because each alone fails somewhere: the sentinels' answers (asked every
- * check interval; when they disagree, the highest config-epoch wins), their pub/sub
+ * check interval; when they disagree, the highest config-epoch wins; see
+ * {@link #askSentinels} for why get-master-addr-by-name gives the address), their pub/sub
  * events (+switch-master and friends trigger a check at once; missed messages are
  * covered by the periodic check), and the data path itself (a READONLY or LOADING
  * reply, or a lost master connection, trigger a check at once).
@@ -53,6 +54,8 @@ final class Topology {
     long lagBytes;
     /** Smoothed round trip of the topology's probe, for least-latency (ns; 0 = not measured). */
     long rttNanos;
+    /** Read weight (replica-weight); 0: reads only when no replica with a positive weight is usable. */
+    int weight = 1;
 
     Replica(HostPort addr) {
       this.addr = addr;
@@ -70,6 +73,8 @@ final class Topology {
   HostPort master;
   long generation;
   final List<Replica> replicas = new ArrayList<>();
+  /** Bumped whenever {@link #replicas} changes, so that clients re-pick their replica. */
+  long replicaSetVersion;
   long failovers;
   /** For the metrics: times the master was lost, the last time without one, when the current one came. */
   long masterLosses;
@@ -84,6 +89,13 @@ final class Topology {
   private RespLink masterLink;
   private HostPort masterLinkAddr;
   private boolean checking;
+  /** The last node fenced off for not answering ROLE with master, so that each is logged once. */
+  private HostPort lastFenced;
+  /** The master before the current one or before the outage, for the log. */
+  private HostPort lastMaster;
+  private String lastNoMasterWhy;
+  /** Counts checks as they start, so that the gateway can tell a check begun after an event. */
+  long checkSeq;
   private boolean recheckWanted;
   /** (sendNanos, master offset) samples, for read-your-writes coverage. */
   private final ArrayDeque<long[]> offsetSamples = new ArrayDeque<>();
@@ -109,7 +121,20 @@ final class Topology {
 
   /** Asks again now (or as soon as the running check ends). */
   void recheck(String why) {
-    log.verbose("Re-check: " + why);
+    // One line per re-check actually started or queued; a burst of triggers (every
+    // client's refused write) is one step.
+    if (checking) {
+      if (!recheckWanted) log.notice("Re-checking the topology after the current check: " + why);
+      else log.debug("Re-check already queued: " + why);
+      recheckWanted = true;
+      return;
+    }
+    log.notice("Re-checking the topology now: " + why);
+    check();
+  }
+
+  /** A re-check for a repeated trigger already logged. */
+  void recheckQuietly() {
     if (checking) {
       recheckWanted = true;
       return;
@@ -121,15 +146,16 @@ final class Topology {
   void check() {
     if (checking || gateway.stopping) return;
     checking = true;
+    long seq = ++checkSeq;
     long limit = config.settings.getLong("check-interval-ms") * 3;
-    Future<HostPort> candidate = config.sentinels.isEmpty()
-        ? Future.succeededFuture(config.staticMaster)
+    Future<List<HostPort>> candidates = config.sentinels.isEmpty()
+        ? Future.succeededFuture(List.of(config.staticMaster))
         : askSentinels(limit);
-    candidate.compose(c -> c == null ? Future.succeededFuture(null) : confirmMaster(c, limit))
+    candidates.compose(c -> confirmFirst(c, 0, limit, null))
         .onComplete(ar -> {
           if (gateway.stopping) return;
           HostPort confirmed = ar.succeeded() ? ar.result() : null;
-          apply(confirmed, ar.failed() ? ar.cause().getMessage() : "not confirmed");
+          apply(confirmed, ar.failed() ? ar.cause().getMessage() : "not confirmed", seq);
           Future<Void> rep = confirmed == null ? Future.succeededFuture() : refreshReplicas(confirmed);
           rep.onComplete(x -> {
             checking = false;
@@ -141,14 +167,18 @@ final class Topology {
         });
   }
 
-  private void apply(HostPort confirmed, String why) {
+  private void apply(HostPort confirmed, String why, long seq) {
     if (confirmed != null) {
+      if (confirmed.equals(master)) gateway.masterReconfirmed(seq);
       if (!confirmed.equals(master)) {
         if (master != null) failovers++;
-        log.notice("Master is now " + confirmed + (master == null ? "" : " (was " + master + ")"));
+        HostPort was = master != null ? master : lastMaster;
+        log.notice("Master is now " + confirmed + (was == null ? "" : " (was " + was + ")"));
+        lastMaster = confirmed;
         master = confirmed;
         generation++;
         replicas.clear();
+        replicaSetVersion++;
         known.clear();
         offsetSamples.clear();
         gateway.onMasterChanged();
@@ -159,7 +189,13 @@ final class Topology {
       }
       transition(State.SERVING, "master " + confirmed + " confirmed by ROLE");
       gateway.onMasterAvailable();
-    } else if (master != null || state == State.DISCOVERING) {
+    } else if (master == null && !Objects.equals(why, lastNoMasterWhy)) {
+      // Each different reason once: during an outage every check fails, mostly alike.
+      log.notice("No master confirmed by this check: " + why);
+    }
+    if (confirmed == null) lastNoMasterWhy = why;
+    else lastNoMasterWhy = null;
+    if (confirmed == null && (master != null || state == State.DISCOVERING)) {
       if (master != null) {
         log.warning("Master " + master + " not usable: " + why);
         masterLosses++;
@@ -173,32 +209,67 @@ final class Topology {
 
   // ---------------------------------------------------------------- sentinels
 
-  private Future<HostPort> askSentinels(long limitMs) {
+  /**
+   * Asks every sentinel, on one link each, SENTINEL MASTER (for the config-epoch) and
+   * get-master-addr-by-name (for the address). The latter names the promoted replica as
+   * soon as the failover leader has seen it take the role, which is before it publishes
+   * +switch-master and before SENTINEL MASTER shows the new address (redis-sentinel
+   * answers so from the reconfiguration of the other replicas on, and that can last a
+   * second or more). The leader's epoch is the failover's by then, so it wins.
+   */
+  /** The first candidate ROLE confirms as master, in order. */
+  private Future<HostPort> confirmFirst(List<HostPort> candidates, int i, long limitMs, Throwable last) {
+    if (i >= candidates.size()) return Future.failedFuture(last != null ? last : new IllegalStateException("no candidate"));
+    return confirmMaster(candidates.get(i), limitMs).recover(e -> confirmFirst(candidates, i + 1, limitMs, e));
+  }
+
+  private Future<List<HostPort>> askSentinels(long limitMs) {
     String name = config.settings.getString("master-name");
     List<Future<RespValue>> answers = new ArrayList<>();
+    List<Future<RespValue>> addrs = new ArrayList<>();
     for (HostPort s : config.sentinels) {
       ensureSubscription(s);
-      answers.add(sentinelLink(s, limitMs).compose(l -> l.call("SENTINEL", "MASTER", name)));
+      Future<RespLink> link = sentinelLink(s, limitMs);
+      answers.add(link.compose(l -> l.call("SENTINEL", "MASTER", name)));
+      addrs.add(link.compose(l -> l.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", name)));
     }
-    return Future.join(answers).transform(ar -> {
-      HostPort best = null;
+    List<Future<RespValue>> all = new ArrayList<>(answers);
+    all.addAll(addrs);
+    return Future.join(all).transform(ar -> {
+      // Candidates of the highest config-epoch only (a lower one is a sentinel that has
+      // not heard of the latest failover), a failover leader's promoted replica first
+      // (its get-master-addr-by-name differs from its SENTINEL MASTER), then in the order
+      // the sentinels are configured. Each still has to answer ROLE with master.
       long bestEpoch = Long.MIN_VALUE;
-      for (Future<RespValue> f : answers) {
+      List<HostPort> promoted = new ArrayList<>();
+      List<HostPort> plain = new ArrayList<>();
+      for (int i = 0; i < answers.size(); i++) {
+        Future<RespValue> f = answers.get(i);
         if (f.failed() || f.result().isError() || !f.result().isAggregate()) continue;
         try {
           Map<String, RespValue> m = f.result().asMap();
           long epoch = m.get("config-epoch").asLong();
-          HostPort addr = new HostPort(m.get("ip").asString(), (int) m.get("port").asLong());
+          HostPort listed = new HostPort(m.get("ip").asString(), (int) m.get("port").asLong());
+          HostPort addr = listed;
+          Future<RespValue> a = addrs.get(i);
+          if (a.succeeded() && a.result().isAggregate() && a.result().size() == 2) {
+            addr = new HostPort(a.result().get(0).asString(), Integer.parseInt(a.result().get(1).asString()));
+          }
+          if (epoch < bestEpoch) continue;
           if (epoch > bestEpoch) {
             bestEpoch = epoch;
-            best = addr;
+            promoted.clear();
+            plain.clear();
           }
+          List<HostPort> into = addr.equals(listed) ? plain : promoted;
+          if (!promoted.contains(addr) && !plain.contains(addr)) into.add(addr);
         } catch (RuntimeException e) {
           log.warning("Unexpected SENTINEL MASTER reply: " + f.result());
         }
       }
-      if (best == null) return Future.failedFuture("no sentinel answered for " + name);
-      return Future.succeededFuture(best);
+      promoted.addAll(plain);
+      if (promoted.isEmpty()) return Future.failedFuture("no sentinel answered for " + name);
+      return Future.succeededFuture(promoted);
     });
   }
 
@@ -223,10 +294,19 @@ final class Topology {
       sentinelSubs.put(s, sub);
       sub.onPush(v -> {
         if (v.isAggregate() && v.size() >= 3 && v.get(0).is("message")) {
-          recheck("sentinel " + s + " event " + v.get(1).asString() + " " + v.get(2).asString());
+          String event = v.get(1).asString();
+          String payload = v.get(2).asString();
+          // Events about the master are failover steps; replicas coming and going are routine.
+          boolean aboutMaster = event.equals("+switch-master") || event.equals("+promoted-slave") || event.equals("+failover-end")
+              || payload.startsWith("master ");
+          log.log(aboutMaster ? Log.Level.NOTICE : Log.Level.VERBOSE, "Sentinel " + s + " reports " + event + " " + payload);
+          recheck("sentinel " + s + " event " + event);
         }
       });
-      sub.send("SUBSCRIBE", "+switch-master", "+sdown", "-sdown", "+odown", "+slave", "+convert-to-slave", "+failover-end");
+      // +promoted-slave: from then on the leader's get-master-addr-by-name names the new
+      // master, well before +switch-master.
+      sub.send("SUBSCRIBE", "+switch-master", "+promoted-slave", "+failover-state-reconf-slaves", "+sdown", "-sdown",
+          "+odown", "+slave", "+convert-to-slave", "+failover-end");
     });
   }
 
@@ -236,11 +316,21 @@ final class Topology {
   private Future<HostPort> confirmMaster(HostPort c, long limitMs) {
     return masterLink(c, limitMs).compose(l -> l.call("ROLE")).compose(r -> {
       if (r.isAggregate() && r.size() > 0 && r.get(0).is("master")) {
-        if (!c.equals(master)) learnDatabases(c);
+        if (!c.equals(master)) {
+          learnDatabases(c);
+          log.notice("ROLE on " + c + " says master: confirmed");
+        }
+        if (c.equals(lastFenced)) lastFenced = null;
         return Future.succeededFuture(c);
       }
       masterLinkDrop();
-      return Future.failedFuture(c + " does not report itself master (ROLE: " + (r.isAggregate() && r.size() > 0 ? r.get(0) : r) + ")");
+      String role = r.isAggregate() && r.size() > 0 ? r.get(0).asString() : String.valueOf(r);
+      if (r.isAggregate() && r.size() >= 3 && !role.equals("master")) role += " of " + r.get(1).asString() + ":" + r.get(2).asString();
+      if (!c.equals(lastFenced)) {
+        log.warning("Fenced " + c + ": ROLE says " + role + "; it gets no writes");
+        lastFenced = c;
+      }
+      return Future.failedFuture(c + " does not report itself master (ROLE: " + role + ")");
     });
   }
 
@@ -308,6 +398,7 @@ final class Topology {
       for (int i = 0; !changed && i < next.size(); i++) changed = !Objects.equals(next.get(i).addr, replicas.get(i).addr);
       replicas.clear();
       replicas.addAll(next);
+      if (changed) replicaSetVersion++;
       if (changed) log.notice("Replicas serving reads: " + next.stream().map(x -> x.addr.toString()).toList());
       return Future.<Void>succeededFuture();
     });
@@ -347,6 +438,7 @@ final class Topology {
       if (maxLag > 0 && lag > maxLag) continue;
       Replica r = known.computeIfAbsent(addr, Replica::new);
       r.lagBytes = lag;
+      r.weight = config.replicaWeight(addr);
       // Writes acknowledged before a sample was asked for have offsets up to that sample's
       // master offset; once the replica's acknowledged offset passes it, they are all there.
       for (long[] s : offsetSamples) {
