@@ -53,6 +53,8 @@ public final class Client implements RequestParser.Sink {
   /** What REPLCONF told before PSYNC. */
   int replicaListeningPort;
   String replicaAnnouncedIp;
+  /** REPLCONF capa eof: this replica reads the diskless payload form. */
+  boolean replicaCapaEof;
   private long outstanding;
   long pubsubLimitSince = -1;
 

@@ -74,6 +74,25 @@ public final class Replication {
     }
   }
 
+  /** FAILOVER's progress, INFO's master_failover_state. */
+  enum FailoverState {
+    NONE("no-failover"),
+    WAIT_FOR_SYNC("waiting-for-sync"),
+    IN_PROGRESS("failover-in-progress");
+
+    final String info;
+
+    FailoverState(String info) {
+      this.info = info;
+    }
+  }
+
+  private FailoverState failoverState = FailoverState.NONE;
+
+  public String failoverStateName() {
+    return failoverState.info;
+  }
+
   public static final String READONLY = "READONLY You can't write against a read only replica.";
   public static final String MASTERDOWN =
       "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
@@ -762,6 +781,19 @@ public final class Replication {
     long ackMs;
     /** While its payload is being made: the stream since the payload's offset, sent after it. */
     Buffer waiting;
+    /** Waiting for the next save to start (repl-diskless-sync-delay, or a save running): no +FULLRESYNC yet. */
+    boolean waitStart;
+    long waitSinceMs;
+    /** Reads the EOF-marker payload (REPLCONF capa eof). */
+    boolean capaEof;
+    /** Came with SYNC: no +FULLRESYNC line, no ACKs, never timed out (as Redis's pre-PSYNC replicas). */
+    boolean prePsync;
+    /** Diskless payload bytes are flowing to it: nothing else may be written to its socket. */
+    boolean inPayload;
+    /** Diskless payload sent: the stream kept in {@link #waiting} goes out on its first ACK, as Redis does. */
+    boolean awaitAck;
+    /** Run when its socket drains or it goes: a diskless chunk waiting for it. */
+    Runnable drained;
     /** Bytes handed to the socket and not yet sent, and since when over the soft limit (-1: not). */
     long outstanding;
     long overSoftSince = -1;
@@ -784,7 +816,12 @@ public final class Replication {
 
     /** INFO's state: wait_bgsave while its payload is being made, then online. */
     public String state() {
-      return waiting != null ? "wait_bgsave" : "online";
+      return waitStart || (waiting != null && !awaitAck) ? "wait_bgsave" : "online";
+    }
+
+    /** Has its payload and gets the stream: counts for WAIT and min-replicas. */
+    boolean online() {
+      return !waitStart && waiting == null;
     }
 
     public String ip() {
@@ -875,6 +912,7 @@ public final class Replication {
     pendingStream = null;
     if (b == null || b.length() == 0) return;
     for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
+      if (r.waitStart) continue; // its payload's offset is not chosen yet
       if (r.waiting != null) {
         r.waiting.appendBuffer(b);
         enforceOutputLimit(r, r.waiting.length());
@@ -965,6 +1003,7 @@ public final class Replication {
   void replicaGone(Client c) {
     if (c.replicaConn == null) return;
     replicas.remove(c.replicaConn);
+    disklessTargetGone(c.replicaConn);
     node.log.notice("Connection with replica " + c.replicaConn.ip() + ":" + c.replicaConn.listeningPort + " lost.");
   }
 
@@ -977,6 +1016,7 @@ public final class Replication {
   void registerMaster(Commands commands) {
     commands.register("replconf", this::replconf);
     commands.register("psync", this::psync);
+    commands.register("sync", this::sync);
     commands.register("wait", this::waitCommand);
   }
 
@@ -997,8 +1037,10 @@ public final class Replication {
         c.replicaListeningPort = p.intValue();
       } else if (Args.is(opt, "ip-address")) {
         c.replicaAnnouncedIp = val;
-      } else if (Args.is(opt, "capa") || Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
-        // eof and psync2: we always send a sized payload and always understand PSYNC2.
+      } else if (Args.is(opt, "capa")) {
+        if (val.equalsIgnoreCase("eof")) c.replicaCapaEof = true;
+      } else if (Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
+        // accepted and ignored: every sync here is a full one with the stream after it
       } else if (Args.is(opt, "ack")) {
         // An ACK gets no reply, as in Redis.
         ReplicaConn r = c.replicaConn;
@@ -1006,6 +1048,13 @@ public final class Replication {
         if (r != null && o != null) {
           if (o > r.ackOffset) r.ackOffset = o;
           r.ackMs = node.clock.nowMs();
+          if (r.awaitAck) {
+            // The replica has loaded the diskless payload: now the stream kept meanwhile can follow it.
+            r.awaitAck = false;
+            Buffer rest = r.waiting;
+            r.waiting = null;
+            if (rest.length() > 0) c.socket().write(rest);
+          }
           checkWaiters();
         }
         return;
@@ -1021,7 +1070,32 @@ public final class Replication {
   }
 
   private void psync(Client c, byte[][] argv) {
+    syncCommand(c, argv, true);
+  }
+
+  /** SYNC, the pre-PSYNC form old tools use: a full sync without the +FULLRESYNC line. */
+  private void sync(Client c, byte[][] argv) {
+    syncCommand(c, argv, false);
+  }
+
+  private void syncCommand(Client c, byte[][] argv, boolean psync) {
     if (c.replicaConn != null) return;
+    if (psync && argv.length > 3 && Args.is(argv[3], "failover")) {
+      if (masterHost == null) {
+        c.error("ERR PSYNC FAILOVER can't be sent to a master.");
+        return;
+      }
+      if (!Args.str(argv[1]).equals(node.replid)) {
+        c.error("ERR PSYNC FAILOVER replid must match my replid.");
+        return;
+      }
+      unsetMaster();
+      node.log.notice("MASTER MODE enabled (failover request from 'id=" + c.id + " addr=" + c.addr + "')");
+    }
+    if (failoverState != FailoverState.NONE) {
+      c.error("NOMASTERLINK Can't SYNC while failing over");
+      return;
+    }
     if (masterHost != null && state != State.CONNECTED) {
       c.error("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
@@ -1032,28 +1106,32 @@ public final class Replication {
     }
     // The replicas online so far get what is pending before the new one joins the list.
     flushStream();
-    String replid = Args.str(argv[1]);
-    Long from = Args.parseLong(argv[2]);
     ReplicaConn r = new ReplicaConn(c);
     r.listeningPort = c.replicaListeningPort;
     r.announcedIp = c.replicaAnnouncedIp;
+    r.capaEof = c.replicaCapaEof;
+    r.prePsync = !psync;
     r.ackMs = node.clock.nowMs();
-    boolean known = replid.equals(node.replid) || (replid.equals(node.replid2) && from != null && from <= secondOffset);
-    if (known && backlog != null && from != null && from >= backlogFirstByte() && from <= offset + 1) {
-      syncPartialOk++;
-      c.reply().simple("CONTINUE " + node.replid);
-      c.flush();
-      byte[] missing = backlogFrom(from);
-      if (missing.length > 0) c.socket().write(Buffer.buffer(missing));
-      c.replicaConn = r;
-      replicas.add(r);
-      node.log.notice("Partial resynchronization request from " + c.addr + " accepted. Sending "
-          + missing.length + " bytes of backlog starting from offset " + from + ".");
-      return;
-    }
-    if (!replid.equals("?")) {
-      syncPartialErr++;
-      node.log.notice("Partial resynchronization not accepted for " + c.addr + " (requested " + replid + ":" + from + ")");
+    if (psync) {
+      String replid = Args.str(argv[1]);
+      Long from = Args.parseLong(argv[2]);
+      boolean known = replid.equals(node.replid) || (replid.equals(node.replid2) && from != null && from <= secondOffset);
+      if (known && backlog != null && from != null && from >= backlogFirstByte() && from <= offset + 1) {
+        syncPartialOk++;
+        c.reply().simple("CONTINUE " + node.replid);
+        c.flush();
+        byte[] missing = backlogFrom(from);
+        if (missing.length > 0) c.socket().write(Buffer.buffer(missing));
+        c.replicaConn = r;
+        replicas.add(r);
+        node.log.notice("Partial resynchronization request from " + c.addr + " accepted. Sending "
+            + missing.length + " bytes of backlog starting from offset " + from + ".");
+        return;
+      }
+      if (!replid.equals("?")) {
+        syncPartialErr++;
+        node.log.notice("Partial resynchronization not accepted for " + c.addr + " (requested " + replid + ":" + from + ")");
+      }
     }
     if (backlog == null) {
       if (masterHost == null && replicas.isEmpty()) {
@@ -1065,7 +1143,43 @@ public final class Replication {
       createBacklog();
     }
     syncFull++;
-    if (startSnapshotSync(r)) return;
+    c.replicaConn = r;
+    replicas.add(r);
+    boolean diskless = node.config.bool("repl-diskless-sync") && r.capaEof;
+    if (disklessSync != null || (snapshotWaiters == null && node.persistence.bgsaveInProgress())) {
+      // As Redis: a running save it cannot share (a socket target, or not made for replicas) is waited out.
+      node.log.notice(disklessSync != null ? "Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC"
+          : "Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+      waitForNextSave(r);
+      return;
+    }
+    if (diskless && snapshotWaiters == null && node.config.getInt("repl-diskless-sync-delay") > 0) {
+      node.log.notice("Delay next BGSAVE for diskless SYNC");
+      waitForNextSave(r);
+      return;
+    }
+    if (diskless && snapshotWaiters == null) {
+      if (!startDisklessSync(java.util.List.of(r))) waitForNextSave(r);
+      return;
+    }
+    if (!startSnapshotSync(r)) inMemorySync(r);
+  }
+
+  private void waitForNextSave(ReplicaConn r) {
+    r.waitStart = true;
+    r.waitSinceMs = node.clock.nowMs();
+  }
+
+  /** +FULLRESYNC, which a SYNC client does not expect. */
+  private void fullResyncReply(ReplicaConn r, long at) {
+    if (r.prePsync) return;
+    r.client.reply().simple("FULLRESYNC " + node.replid + " " + at);
+    r.client.flush();
+  }
+
+  /** The payload made at once on the event loop (blocking it, as SAVE does): when no background save can start. */
+  private void inMemorySync(ReplicaConn r) {
+    Client c = r.client;
     byte[] rdb;
     try {
       rdb = node.persistence.replicationPayload();
@@ -1076,14 +1190,41 @@ public final class Replication {
     }
     node.log.notice("Replica " + c.addr + " asks for synchronization; full resync, sending " + rdb.length
         + " bytes of RDB (made on the event loop, sent without a file)");
-    c.reply().simple("FULLRESYNC " + node.replid + " " + offset);
-    c.flush();
+    fullResyncReply(r, offset);
     c.socket().write(Buffer.buffer(("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII)));
     c.socket().write(Buffer.buffer(rdb));
     // The payload reflects the data set at this offset; the stream goes on from it, after a SELECT.
     streamDb = masterHost == null ? -1 : streamDb;
-    c.replicaConn = r;
-    replicas.add(r);
+  }
+
+  /**
+   * The replicas waiting for a save start one once none runs and, with diskless sync, once
+   * the longest waiting has waited repl-diskless-sync-delay seconds or
+   * repl-diskless-sync-max-replicas of them wait (Redis's replicationStartPendingFork).
+   */
+  private void startPendingSyncs() {
+    java.util.List<ReplicaConn> pending = new java.util.ArrayList<>();
+    for (ReplicaConn r : replicas) if (r.waitStart && !r.client.isClosed()) pending.add(r);
+    if (pending.isEmpty() || disklessSync != null || snapshotWaiters != null || node.persistence.bgsaveInProgress()) return;
+    boolean diskless = node.config.bool("repl-diskless-sync");
+    long now = node.clock.nowMs();
+    long maxIdle = 0;
+    boolean allEof = true;
+    for (ReplicaConn r : pending) {
+      maxIdle = Math.max(maxIdle, (now - r.waitSinceMs) / 1000);
+      allEof &= r.capaEof;
+    }
+    int max = node.config.getInt("repl-diskless-sync-max-replicas");
+    if (diskless && !(max > 0 && pending.size() >= max) && maxIdle < node.config.getInt("repl-diskless-sync-delay")) return;
+    flushStream();
+    if (diskless && allEof) {
+      startDisklessSync(pending);
+      return;
+    }
+    for (ReplicaConn r : pending) {
+      r.waitStart = false;
+      if (!startSnapshotSync(r)) inMemorySync(r);
+    }
   }
 
   /** The full syncs waiting for the background payload now being written. */
@@ -1104,10 +1245,7 @@ public final class Replication {
       if (snapshotOffset + 1 < backlogFirstByte()) return false;
       r.waiting = Buffer.buffer(backlogFrom(snapshotOffset + 1));
       snapshotWaiters.add(r);
-      c.reply().simple("FULLRESYNC " + node.replid + " " + snapshotOffset);
-      c.flush();
-      c.replicaConn = r;
-      replicas.add(r);
+      fullResyncReply(r, snapshotOffset);
       node.log.notice("Replica " + c.addr + " asks for synchronization; attached to the background save at offset " + snapshotOffset);
       return true;
     }
@@ -1120,12 +1258,9 @@ public final class Replication {
     snapshotOffset = at;
     waiters.add(r);
     r.waiting = Buffer.buffer();
-    c.reply().simple("FULLRESYNC " + node.replid + " " + at);
-    c.flush();
+    fullResyncReply(r, at);
     // The stream after the payload starts with a SELECT (a replica's upstream stream is proxied as is).
     if (masterHost == null) streamDb = -1;
-    c.replicaConn = r;
-    replicas.add(r);
     node.log.notice("Replica " + c.addr + " asks for synchronization; full resync from a background save at offset " + at);
     return true;
   }
@@ -1156,7 +1291,148 @@ public final class Replication {
         r.ackMs = node.clock.nowMs();
         node.log.notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
       }
+      startPendingSyncs();
     });
+  }
+
+  // ---------------------------------------------------------------- diskless full sync
+
+  /** The diskless payload now flowing, null when none. */
+  private DisklessSync disklessSync;
+
+  /**
+   * repl-diskless-sync: +FULLRESYNC and {@code $EOF:<mark>} now, then the snapshot's writer
+   * thread produces the RDB and {@link DisklessSync} hands it to these replicas' sockets,
+   * then the mark. False when a save could not start.
+   */
+  private boolean startDisklessSync(java.util.List<ReplicaConn> targets) {
+    long at = offset;
+    DisklessSync d = new DisklessSync(targets, Node.randomHex40().getBytes(StandardCharsets.US_ASCII),
+        io.vertx.core.Vertx.currentContext());
+    if (!node.persistence.startReplicationStream(d, failure -> disklessDone(d, failure))) return false;
+    disklessSync = d;
+    Buffer head = Buffer.buffer("$EOF:").appendBytes(d.mark).appendString("\r\n");
+    for (ReplicaConn r : targets) {
+      r.waitStart = false;
+      r.waiting = Buffer.buffer();
+      r.inPayload = true;
+      fullResyncReply(r, at);
+      r.client.socket().write(head);
+      Client c = r.client;
+      // Kept after the transfer too: it only adds a check of a field that is then null.
+      c.socket.drainHandler(v -> {
+        c.resumeInput();
+        Runnable w = r.drained;
+        r.drained = null;
+        if (w != null) w.run();
+      });
+      node.log.notice("Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization; diskless full resync at offset " + at);
+    }
+    // The stream after the payload starts with a SELECT (a replica's upstream stream is proxied as is).
+    if (masterHost == null) streamDb = -1;
+    return true;
+  }
+
+  private void disklessDone(DisklessSync d, Throwable failure) {
+    if (disklessSync == d) disklessSync = null;
+    long now = node.clock.nowMs();
+    for (ReplicaConn r : d.targets) {
+      r.inPayload = false;
+      Runnable w = r.drained;
+      r.drained = null;
+      if (w != null) w.run();
+      if (r.client.isClosed()) continue;
+      if (failure != null) {
+        node.log.warning("SYNC failed. BGSAVE for the replicas' sockets returned an error: " + failure.getMessage());
+        r.client.close();
+        continue;
+      }
+      r.client.socket().write(Buffer.buffer(d.mark));
+      r.awaitAck = true;
+      r.ackMs = now;
+      node.log.notice("Streamed RDB transfer with replica " + r.ip() + ":" + r.listeningPort
+          + " succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming");
+    }
+    startPendingSyncs();
+  }
+
+  /** A target of the diskless payload went: it no longer holds a chunk back; the last one going stops the save. */
+  private void disklessTargetGone(ReplicaConn r) {
+    Runnable w = r.drained;
+    r.drained = null;
+    if (w != null) w.run();
+    DisklessSync d = disklessSync;
+    if (d == null || !d.targets.contains(r)) return;
+    for (ReplicaConn t : d.targets) if (!t.client.isClosed() && t != r) return;
+    node.log.warning("Diskless rdb transfer, last replica dropped, killing fork child.");
+    d.cancelled = true;
+  }
+
+  /**
+   * The bridge from the snapshot's writer thread to the replicas' sockets. The writer calls
+   * {@link #write} with each buffer the RDB writer fills; a chunk goes to the event loop and
+   * is written to every target there. At most {@link #CHUNKS_IN_FLIGHT} chunks are out at
+   * once: a credit comes back when every socket took its chunk without its write queue
+   * filling, or else when the full ones drain. So the slowest replica sets the pace, and the
+   * snapshot's walk (whose queue then fills) waits with it instead of buffering the data set.
+   */
+  private final class DisklessSync extends java.io.OutputStream {
+    static final int CHUNKS_IN_FLIGHT = 16;
+    final java.util.List<ReplicaConn> targets;
+    final byte[] mark;
+    final io.vertx.core.Context context;
+    final java.util.concurrent.Semaphore credits = new java.util.concurrent.Semaphore(CHUNKS_IN_FLIGHT);
+    volatile boolean cancelled;
+
+    DisklessSync(java.util.List<ReplicaConn> targets, byte[] mark, io.vertx.core.Context context) {
+      this.targets = java.util.List.copyOf(targets);
+      this.mark = mark;
+      this.context = context;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    /** Writer thread: may wait for a credit, never holds the event loop. */
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len == 0) return;
+      Buffer chunk = Buffer.buffer(Arrays.copyOfRange(b, off, off + len));
+      try {
+        while (!credits.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          if (cancelled) throw new IOException("no replica left to send the payload to");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("payload transfer interrupted");
+      }
+      if (cancelled) throw new IOException("no replica left to send the payload to");
+      context.runOnContext(v -> deliver(chunk));
+    }
+
+    /** Event loop. */
+    private void deliver(Buffer chunk) {
+      int[] full = {0};
+      Runnable drained = () -> {
+        if (--full[0] == 0) credits.release();
+      };
+      for (ReplicaConn r : targets) {
+        if (r.client.isClosed()) continue;
+        NetSocket s = r.client.socket();
+        s.write(chunk);
+        if (s.writeQueueFull()) {
+          full[0]++;
+          Runnable before = r.drained;
+          r.drained = before == null ? drained : () -> {
+            before.run();
+            drained.run();
+          };
+        }
+      }
+      if (full[0] == 0) credits.release();
+    }
   }
 
   // ---------------------------------------------------------------- WAIT
@@ -1167,7 +1443,7 @@ public final class Replication {
 
   private int acked(long target) {
     int n = 0;
-    for (ReplicaConn r : replicas) if (r.waiting == null && r.ackOffset >= target) n++;
+    for (ReplicaConn r : replicas) if (r.online() && r.ackOffset >= target) n++;
     return n;
   }
 
@@ -1240,7 +1516,7 @@ public final class Replication {
     long maxLag = node.config.getLong("min-replicas-max-lag") * 1000;
     long now = node.clock.nowMs();
     int n = 0;
-    for (ReplicaConn r : replicas) if (r.waiting == null && now - r.ackMs <= maxLag) n++;
+    for (ReplicaConn r : replicas) if (r.online() && now - r.ackMs <= maxLag) n++;
     return n;
   }
 
@@ -1283,13 +1559,19 @@ public final class Replication {
       appendStream(encode(new byte[][] {"PING".getBytes(StandardCharsets.US_ASCII)}));
     }
     long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
+    startPendingSyncs();
     for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
-      if (r.waiting != null) {
+      if (r.inPayload) {
+        r.ackMs = now;
+        continue;
+      }
+      if (r.waitStart || (r.waiting != null && !r.awaitAck)) {
         // As Redis: a newline a second keeps a replica waiting for its payload from timing out.
         r.client.socket().write(Buffer.buffer(new byte[] {'\n'}));
         r.ackMs = now;
         continue;
       }
+      if (r.prePsync) continue; // a SYNC replica never ACKs
       if (now - r.ackMs > timeoutMs) {
         node.log.warning("Disconnecting timedout replica: " + r.ip() + ":" + r.listeningPort);
         r.client.close();

@@ -44,6 +44,14 @@ final class DumpFile {
     return new DumpFile(dir, target, temp, ch, new RdbWriter(Channels.newOutputStream(ch), compress));
   }
 
+  /**
+   * A replica's payload written straight to {@code out} (repl-diskless-sync): no file, and
+   * nothing to commit or delete; the stream's owner learns the outcome from the save's callback.
+   */
+  static DumpFile stream(java.io.OutputStream out, boolean compress) {
+    return new DumpFile(null, null, null, null, new RdbWriter(out, compress));
+  }
+
   Path temp() {
     return temp;
   }
@@ -64,6 +72,10 @@ final class DumpFile {
   long commit() throws IOException {
     writer.finish();
     long size = writer.bytesWritten();
+    if (channel == null) {
+      done = true;
+      return size;
+    }
     if (durable) channel.force(true);
     channel.close();
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -79,6 +91,7 @@ final class DumpFile {
   void abort() {
     if (done) return;
     done = true;
+    if (channel == null) return;
     try {
       channel.close();
     } catch (IOException ignored) {
