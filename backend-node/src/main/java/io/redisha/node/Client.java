@@ -343,6 +343,11 @@ public final class Client implements RequestParser.Sink {
       rejectInQueue(Replication.MASTERDOWN);
       return;
     }
+    if (node.replication.refusesLoading(this, spec)) {
+      node.stats.rejected(spec);
+      rejectInQueue(Replication.LOADING);
+      return;
+    }
     if (node.pausedFor(this, spec)) {
       postpone(argv);
       return;

@@ -368,6 +368,7 @@ public final class Replication {
     if (state == State.TRANSFER) {
       payload = null;
       payloadLen = 0;
+      loading = false;
     }
     if (link != null) {
       NetSocket l = link;
@@ -588,6 +589,7 @@ public final class Replication {
 
   /** Receives the payload; true when it is done (state changed), false when more bytes are needed. */
   private boolean transfer() {
+    if (loading) return false;
     if (payloadExpected < 0 && eofMark == null) {
       // The master sends newlines while it prepares the payload, to keep the link alive.
       while (inPos < inBuf.length() && inBuf.getByte(inPos) == '\n') inPos++;
@@ -625,9 +627,8 @@ public final class Replication {
       // Whatever came after the mark belongs to the stream.
       byte[] rest = Arrays.copyOfRange(payload, at + eofMark.length, payloadLen);
       payloadLen = at;
-      load();
-      if (state == State.CONNECTED && rest.length > 0) streamParser.feed(rest);
-      return true;
+      startLoad(rest);
+      return false;
     }
     int take = (int) Math.min(avail, payloadExpected - payloadLen);
     inBuf.getBytes(inPos, inPos + take, payload, payloadLen);
@@ -639,9 +640,8 @@ public final class Replication {
     }
     byte[] rest = inBuf.getBytes(inPos, inBuf.length());
     resetInput();
-    load();
-    if (state == State.CONNECTED && rest.length > 0) streamParser.feed(rest);
-    return true;
+    startLoad(rest);
+    return false;
   }
 
   private void ensure(int more) {
@@ -658,24 +658,151 @@ public final class Replication {
     return -1;
   }
 
-  /** The payload replaces the data set; then the stream starts at the master's offset. */
-  private void load() {
-    node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+  // ---------------------------------------------------------------- loading the payload
+
+  /** Set while a received payload is parsed on a worker thread: clients get -LOADING, INFO loading:1. */
+  private boolean loading;
+  private long loadStartMs;
+  private long loadTotalBytes;
+  /** Written by the worker thread, read by INFO. */
+  private volatile long loadedBytes;
+
+  public static final String LOADING = "LOADING Redis is loading the dataset in memory";
+
+  public boolean loading() {
+    return loading;
+  }
+
+  /** LOADING: while a payload loads, only commands flagged loading run (as Redis, for every client). */
+  boolean refusesLoading(Client c, CommandSpec spec) {
+    return loading && !c.isMaster && !spec.has(CommandFlag.LOADING);
+  }
+
+  /** INFO persistence's loading_* lines, present while loading as in Redis. */
+  public String loadingInfo() {
+    if (!loading) return "";
+    long elapsed = (node.clock.nowMs() - loadStartMs) / 1000;
+    long done = loadedBytes;
+    long eta = elapsed == 0 ? 1 : elapsed * Math.max(1, loadTotalBytes - done) / (done + 1);
+    return "loading_start_time:" + loadStartMs / 1000 + "\r\n"
+        + "loading_total_bytes:" + loadTotalBytes + "\r\n"
+        + "loading_rdb_used_mem:0\r\n"
+        + "loading_loaded_bytes:" + done + "\r\n"
+        + String.format(java.util.Locale.ROOT, "loading_loaded_perc:%.2f\r\n", loadTotalBytes == 0 ? 0.0 : done * 100.0 / loadTotalBytes)
+        + "loading_eta_seconds:" + eta + "\r\n";
+  }
+
+  /** Fresh databases parsed from a payload, and its repl-stream-db. */
+  private record Loaded(Db[] dbs, long keys, int streamDb) {}
+
+  /**
+   * The payload is parsed on a worker thread into fresh databases while the event loop
+   * keeps answering (-LOADING, INFO, PING's error); the link is paused meanwhile, so the
+   * stream that follows waits in the master's buffer as it does for a Redis replica. The
+   * result replaces the data set on the event loop, unless the link went meanwhile.
+   */
+  private void startLoad(byte[] rest) {
+    loading = true;
+    loadStartMs = node.clock.nowMs();
+    loadTotalBytes = payloadLen;
+    loadedBytes = 0;
+    if (rest.length > 0) inBuf.appendBytes(rest);
+    link.pause();
+    byte[] data = payload;
+    int len = payloadLen;
+    int gen = linkGeneration;
     node.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-    try {
-      node.persistence.loadReplicaPayload(new ByteArrayInputStream(payload, 0, payloadLen),
-          "the master's RDB payload");
-    } catch (IOException e) {
-      node.log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e.getMessage());
+    node.vertx().executeBlocking(() -> parse(data, len), false).onComplete(ar -> {
+      if (gen != linkGeneration) return; // dropLink ended the loading; this data set is not wanted
+      loading = false;
       payload = null;
-      // The data set is empty now: its old history is gone.
-      haveHistory = false;
-      node.replid = Node.randomHex40();
-      offset = 0;
-      dropLink();
-      return;
+      if (ar.failed()) {
+        loadFailed(ar.cause());
+        return;
+      }
+      install(ar.result());
+      if (link != null) {
+        link.resume();
+        process();
+      }
+    });
+  }
+
+  /** Worker thread: touches nothing of the node but the settings that choose encodings. */
+  private Loaded parse(byte[] data, int len) throws IOException {
+    long now = Long.MIN_VALUE; // a replica keeps keys past their TTL: the master's DEL follows
+    Db[] dbs = new Db[node.databases()];
+    for (int i = 0; i < dbs.length; i++) dbs[i] = new Db(node, i);
+    long[] keys = {0};
+    int[] streamDb = {0};
+    java.io.InputStream in = new ByteArrayInputStream(data, 0, len) {
+      @Override
+      public synchronized int read(byte[] b, int off, int n) {
+        int r = super.read(b, off, n);
+        if (r > 0) loadedBytes += r;
+        return r;
+      }
+    };
+    String source = "the master's RDB payload";
+    io.redisha.node.rdb.RdbReader.read(in, source, new io.redisha.node.rdb.RdbVisitor() {
+      @Override
+      public void aux(String name, byte[] value) {
+        if (!name.equals("repl-stream-db")) return;
+        try {
+          int db = Integer.parseInt(new String(value, StandardCharsets.US_ASCII));
+          if (db >= 0 && db < dbs.length) streamDb[0] = db;
+        } catch (NumberFormatException ignored) {
+          // not a number: the stream starts in database 0
+        }
+      }
+
+      @Override
+      public void selectDb(int db) throws IOException {
+        if (db >= dbs.length) {
+          throw new IOException(source + ": the payload has a key in database " + db + " but this node has only "
+              + dbs.length + " (databases)");
+        }
+      }
+
+      @Override
+      public void entry(io.redisha.node.rdb.RdbEntry e) throws IOException {
+        if (e.expireAtMs() >= 0 && e.expireAtMs() < now) return;
+        Object v = io.redisha.node.persist.Values.fromRdb(e.value(), node.config);
+        if (v == null) return;
+        Db db = dbs[e.db()];
+        Key k = new Key(e.key());
+        if (db.dict().put(k, v) != null) {
+          throw new IOException(source + ": duplicate key " + io.redisha.node.rdb.RdbValue.show(e.key()) + " in database " + e.db());
+        }
+        if (e.expireAtMs() >= 0) db.expiresMap().put(k, e.expireAtMs());
+        keys[0]++;
+      }
+    });
+    return new Loaded(dbs, keys[0], streamDb[0]);
+  }
+
+  private void loadFailed(Throwable e) {
+    node.log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e.getMessage());
+    // As Redis: the old data set is gone too, and with it its history.
+    node.persistence.abortBgsave();
+    for (int i = 0; i < node.databases(); i++) node.db(i).flush();
+    haveHistory = false;
+    node.replid = Node.randomHex40();
+    offset = 0;
+    dropLink();
+  }
+
+  /** Event loop: the parsed databases replace the data set; then the stream starts at the master's offset. */
+  private void install(Loaded l) {
+    node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+    node.persistence.abortBgsave();
+    for (int i = 0; i < node.databases(); i++) {
+      Db live = node.db(i);
+      live.flush();
+      live.dict = l.dbs()[i].dict;
+      live.expires = l.dbs()[i].expires;
     }
-    payload = null;
+    payloadStreamDb(l.streamDb());
     // Our replicas' copies belong to the old history: they sync again.
     disconnectReplicas();
     node.replid = pendingReplid;
@@ -686,8 +813,8 @@ public final class Replication {
     haveHistory = true;
     node.dirty++;
     node.aof.rewriteAfterFullSync();
-    node.log.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%.3f seconds)",
-        (node.clock.nowMs() - transferStartMs) / 1000.0));
+    node.log.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%d keys, %.3f seconds, %.3f loading)",
+        l.keys(), (node.clock.nowMs() - transferStartMs) / 1000.0, (node.clock.nowMs() - loadStartMs) / 1000.0));
     startStream();
   }
 
@@ -759,6 +886,8 @@ public final class Replication {
         }
       }
       default -> {
+        // The link is paused while the payload loads; its silence then is ours.
+        if (loading) lastIoMs = now;
         if (now - lastIoMs > timeoutMs) {
           node.log.warning("Timeout connecting to the MASTER...");
           dropLink();
