@@ -72,7 +72,7 @@ public final class Node {
 
   private Vertx vertx;
   private final List<NetServer> servers = new ArrayList<>();
-  private long nextClientId = 1;
+  long nextClientId = 1;
   private int port;
   private long cronTimer = -1;
   private long replicationTimer = -1;

@@ -376,8 +376,13 @@ public final class Replication {
       l.close();
     }
     if (master != null) {
-      node.transactions.discard(master);
+      Client m = master;
       master = null;
+      // As Redis's cached master: a partial resync goes on in the database the stream had selected.
+      loadedStreamDb = m.db.id;
+      node.transactions.discard(m);
+      m.closed = true;
+      node.removeClient(m);
     }
     resetInput();
     if (masterHost != null) state = State.CONNECT;
@@ -822,10 +827,9 @@ public final class Replication {
     if (backlog == null) createBacklog();
     state = State.CONNECTED;
     linkDownSinceMs = 0;
-    master = Client.loader(node);
-    master.isMaster = true;
+    master = Client.forMasterLink(node, node.nextClientId++, link);
+    node.clients.put(master.id, master);
     master.db = node.db(loadedStreamDb);
-    loadedStreamDb = 0;
     streamParser = new io.redisha.resp.RequestParser(streamSink);
     streamParser.setAuthRequired(false);
     sendAck();
@@ -845,6 +849,7 @@ public final class Replication {
     public void onCommand(byte[][] argv) {
       if (master == null) return;
       if (argv.length >= 2 && Args.is(argv[0], "replconf") && Args.is(argv[1], "getack")) {
+        master.lastCommand = "replconf";
         sendAck();
       } else {
         applying = true;
