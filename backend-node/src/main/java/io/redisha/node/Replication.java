@@ -219,6 +219,10 @@ public final class Replication {
 
   public void register(Commands commands) {
     CommandHandler replicaof = (c, argv) -> {
+      if (failoverState != FailoverState.NONE) {
+        c.error("ERR REPLICAOF not allowed while failing over.");
+        return;
+      }
       if (Args.is(argv[1], "no") && Args.is(argv[2], "one")) {
         if (masterHost != null) {
           unsetMaster();
@@ -529,7 +533,11 @@ public final class Replication {
           node.log.notice("(Non critical) Master does not understand REPLCONF capa: " + line);
         }
         state = State.RECEIVE_PSYNC;
-        if (haveHistory) {
+        if (haveHistory && failoverState == FailoverState.IN_PROGRESS) {
+          // The target takes over as master when our replid is its own, then continues partially.
+          node.log.notice("Trying a partial resynchronization (request " + node.replid + ":" + (offset + 1) + ").");
+          send("PSYNC", node.replid, Long.toString(offset + 1), "FAILOVER");
+        } else if (haveHistory) {
           node.log.notice("Trying a partial resynchronization (request " + node.replid + ":" + (offset + 1) + ").");
           send("PSYNC", node.replid, Long.toString(offset + 1));
         } else {
@@ -554,6 +562,15 @@ public final class Replication {
   }
 
   private void psyncReply(String line) {
+    if (failoverState == FailoverState.IN_PROGRESS) {
+      // As Redis: either resync means the target took over; anything else and this node is master again.
+      if (line.startsWith("+FULLRESYNC") || line.startsWith("+CONTINUE")) {
+        clearFailoverState();
+      } else {
+        abortFailover("Failover target rejected psync request");
+        return;
+      }
+    }
     if (line.startsWith("+FULLRESYNC")) {
       String[] p = line.split(" ");
       if (p.length < 3) {
@@ -1151,6 +1168,7 @@ public final class Replication {
     commands.register("replconf", this::replconf);
     commands.register("psync", this::psync);
     commands.register("sync", this::sync);
+    commands.register("failover", this::failover);
     commands.register("wait", this::waitCommand);
   }
 
@@ -1182,6 +1200,10 @@ public final class Replication {
         if (r != null && o != null) {
           if (o > r.ackOffset) r.ackOffset = o;
           r.ackMs = node.clock.nowMs();
+          if (failoverState == FailoverState.WAIT_FOR_SYNC) {
+            // Not now: a failover disconnects this very client.
+            node.vertx().runOnContext(v -> updateFailoverStatus());
+          }
           if (r.awaitAck) {
             // The replica has loaded the diskless payload: now the stream kept meanwhile can follow it.
             r.awaitAck = false;
@@ -1569,6 +1591,167 @@ public final class Replication {
     }
   }
 
+  // ---------------------------------------------------------------- FAILOVER
+
+  /** FAILOVER's deadline (ms, 0: none), FORCE, and the target (null: the first replica caught up). */
+  private long failoverEndMs;
+  private boolean failoverForce;
+  private String failoverHost;
+  private int failoverPort;
+  /** While a failover runs, its progress is checked every 100 ms, as Redis runs its replication cron then. */
+  private long failoverTimer = -1;
+
+  /**
+   * FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms], as Redis 7.0: writes are held,
+   * and once a replica (the target, or any) has acknowledged our whole stream this node
+   * becomes its replica and asks it with PSYNC ... FAILOVER to take over as master.
+   */
+  private void failover(Client c, byte[][] argv) {
+    if (argv.length == 2 && Args.is(argv[1], "abort")) {
+      if (failoverState == FailoverState.NONE) {
+        c.error("ERR No failover in progress.");
+        return;
+      }
+      abortFailover("Failover manually aborted");
+      c.reply().ok();
+      return;
+    }
+    long timeoutMs = 0;
+    boolean force = false;
+    String host = null;
+    long port = 0;
+    for (int j = 1; j < argv.length; j++) {
+      if (Args.is(argv[j], "timeout") && j + 1 < argv.length && timeoutMs == 0) {
+        Long t = Args.parseLong(argv[j + 1]);
+        if (t == null) {
+          c.error("ERR value is not an integer or out of range");
+          return;
+        }
+        if (t <= 0) {
+          c.error("ERR FAILOVER timeout must be greater than 0");
+          return;
+        }
+        timeoutMs = t;
+        j++;
+      } else if (Args.is(argv[j], "to") && j + 2 < argv.length && host == null) {
+        Long p = Args.parseLong(argv[j + 2]);
+        if (p == null) {
+          c.error("ERR value is not an integer or out of range");
+          return;
+        }
+        host = Args.str(argv[j + 1]);
+        port = p;
+        j += 2;
+      } else if (Args.is(argv[j], "force") && !force) {
+        force = true;
+      } else {
+        c.error(Args.SYNTAX);
+        return;
+      }
+    }
+    if (failoverState != FailoverState.NONE) {
+      c.error("ERR FAILOVER already in progress.");
+      return;
+    }
+    if (masterHost != null) {
+      c.error("ERR FAILOVER is not valid when server is a replica.");
+      return;
+    }
+    if (replicas.isEmpty()) {
+      c.error("ERR FAILOVER requires connected replicas.");
+      return;
+    }
+    if (force && (timeoutMs == 0 || host == null)) {
+      c.error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+      return;
+    }
+    if (host != null) {
+      ReplicaConn r = findReplica(host, port);
+      if (r == null) {
+        c.error("ERR FAILOVER target HOST and PORT is not a replica.");
+        return;
+      }
+      if (!r.online() && !r.awaitAck) {
+        c.error("ERR FAILOVER target replica is not online.");
+        return;
+      }
+      failoverHost = host;
+      failoverPort = (int) port;
+      node.log.notice("FAILOVER requested to " + host + ":" + port + ".");
+    } else {
+      node.log.notice("FAILOVER requested to any replica.");
+    }
+    failoverEndMs = timeoutMs > 0 ? node.clock.nowMs() + timeoutMs : 0;
+    failoverForce = force;
+    failoverState = FailoverState.WAIT_FOR_SYNC;
+    node.pauseWritesForFailover(true);
+    failoverTimer = node.vertx().setPeriodic(100, t -> failoverCron());
+    c.reply().ok();
+  }
+
+  private ReplicaConn findReplica(String host, long port) {
+    for (ReplicaConn r : replicas) if (r.ip().equalsIgnoreCase(host) && r.listeningPort == port) return r;
+    return null;
+  }
+
+  private void failoverCron() {
+    updateFailoverStatus();
+    // The old master's handshake with its target is retried at this pace too.
+    if (failoverState == FailoverState.IN_PROGRESS && state == State.CONNECT) connect();
+  }
+
+  /** WAIT_FOR_SYNC: the deadline (abort, or with FORCE go anyway), else fail over to a replica that has all our stream. */
+  private void updateFailoverStatus() {
+    if (failoverState != FailoverState.WAIT_FOR_SYNC) return;
+    if (failoverEndMs != 0 && failoverEndMs <= node.clock.nowMs()) {
+      if (failoverForce) {
+        node.log.notice("FAILOVER to " + failoverHost + ":" + failoverPort + " time out exceeded, failing over.");
+        failoverState = FailoverState.IN_PROGRESS;
+        setMaster(failoverHost, failoverPort);
+      } else {
+        abortFailover("Replica never caught up before timeout");
+      }
+      return;
+    }
+    ReplicaConn target = null;
+    if (failoverHost != null) {
+      target = findReplica(failoverHost, failoverPort);
+    } else {
+      for (ReplicaConn r : replicas) {
+        if (r.ackOffset == offset) {
+          failoverHost = r.ip();
+          failoverPort = r.listeningPort;
+          target = r;
+          break;
+        }
+      }
+    }
+    if (target != null && target.ackOffset == offset) {
+      failoverState = FailoverState.IN_PROGRESS;
+      node.log.notice("Failover target " + failoverHost + ":" + failoverPort + " is synced, failing over.");
+      setMaster(failoverHost, failoverPort);
+    }
+  }
+
+  private void clearFailoverState() {
+    failoverEndMs = 0;
+    failoverForce = false;
+    failoverHost = null;
+    failoverPort = 0;
+    failoverState = FailoverState.NONE;
+    if (failoverTimer >= 0) node.vertx().cancelTimer(failoverTimer);
+    failoverTimer = -1;
+    node.pauseWritesForFailover(false);
+  }
+
+  private void abortFailover(String why) {
+    if (failoverState == FailoverState.NONE) return;
+    node.log.notice(failoverHost != null ? "FAILOVER to " + failoverHost + ":" + failoverPort + " aborted: " + why
+        : "FAILOVER to any replica aborted: " + why);
+    if (failoverState == FailoverState.IN_PROGRESS) unsetMaster();
+    clearFailoverState();
+  }
+
   // ---------------------------------------------------------------- WAIT
 
   private record Waiter(Client client, Blocking.Request request, long target, long wanted) {}
@@ -1687,7 +1870,9 @@ public final class Replication {
         }
       }
     }
-    if (masterHost == null && backlog != null && !replicas.isEmpty()
+    // As Redis: no PING while a FAILOVER with a timeout holds the writes, so the replicas' offsets can match ours.
+    boolean failoverHolds = failoverState != FailoverState.NONE && failoverEndMs != 0;
+    if (masterHost == null && backlog != null && !replicas.isEmpty() && !failoverHolds
         && now - lastPingMs >= node.config.getInt("repl-ping-replica-period") * 1000L) {
       lastPingMs = now;
       appendStream(encode(new byte[][] {"PING".getBytes(StandardCharsets.US_ASCII)}));
