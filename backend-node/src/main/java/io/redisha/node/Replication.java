@@ -1491,6 +1491,8 @@ public final class Replication {
 
   private void disklessDone(DisklessSync d, Throwable failure) {
     if (disklessSync == d) disklessSync = null;
+    // An aborted save may leave its writer waiting for a credit: let it see the end.
+    if (failure != null) d.cancelled = true;
     long now = node.clock.nowMs();
     for (ReplicaConn r : d.targets) {
       r.inPayload = false;

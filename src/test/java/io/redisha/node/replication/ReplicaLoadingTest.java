@@ -62,8 +62,11 @@ class ReplicaLoadingTest {
       assertTrue(sawLoadingError, "PING never got -LOADING: was the payload loaded on the event loop?");
       assertTrue(sawLoadingInfo, "INFO never showed loading:1");
       assertTrue(sawSyncInProgress, "INFO never showed master_sync_in_progress:1 while loading");
-      // A load on the event loop would hold these for the whole load (seconds for a million keys).
-      assertTrue(maxPingNs < 500_000_000L, "PING took " + maxPingNs / 1_000_000 + " ms during the load");
+      // A load on the event loop would hold PING for the whole load (seconds for a million keys);
+      // what remains are GC pauses of the worker's allocations, which a loaded machine lengthens.
+      long loadingNs = loadingTo - loadingFrom;
+      assertTrue(maxPingNs < Math.max(250_000_000L, loadingNs / 2),
+          "PING took " + maxPingNs / 1_000_000 + " ms during a load of " + loadingNs / 1_000_000 + " ms");
 
       awaitCaughtUp(m, o);
       assertEquals(m.call("DBSIZE"), o.call("DBSIZE"));
