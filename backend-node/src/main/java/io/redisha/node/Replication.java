@@ -21,9 +21,10 @@ import java.util.Arrays;
  * REPLCONF listening-port, REPLCONF ip-address when announced, REPLCONF capa eof capa
  * psync2, PSYNC). {@code +FULLRESYNC} is followed by an RDB payload, either
  * {@code $<len>\r\n} and that many bytes (the master saved to disk) or
- * {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40 bytes again (diskless); the
- * payload is collected in memory, then replaces the data set. {@code +CONTINUE [replid]}
- * skips it. Then the command stream is applied through the usual dispatcher by a
+ * {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40 bytes again (diskless). The
+ * payload is collected in memory, then parsed on a worker thread into fresh databases
+ * while clients get -LOADING and the link is paused; the event loop swaps them in when
+ * done. {@code +CONTINUE [replid]} skips it. Then the command stream is applied through the usual dispatcher by a
  * connection-less client flagged as the master, which may write on a read-only replica
  * and sees keys past their TTL until the master's DEL.
  *
@@ -38,9 +39,18 @@ import java.util.Arrays;
  * up to {@link #secondOffset} (PSYNC2: the old master's replicas follow a promoted one).
  *
  * <h2>Full sync (master side)</h2>
- * The payload comes from the BGSAVE copy-on-write snapshot written to a temporary file;
- * meanwhile the stream for that replica is kept aside and follows the payload. If a
- * BGSAVE is already running, the payload is made in memory at once instead.
+ * The payload comes from the BGSAVE copy-on-write snapshot; meanwhile the stream for the
+ * replica is kept aside and follows the payload. With repl-diskless-sync yes (and a
+ * replica that sent capa eof) the snapshot's writer thread streams it straight to the
+ * sockets of the replicas gathered during repl-diskless-sync-delay, in the EOF form, and
+ * the kept stream follows each replica's first ACK; otherwise it goes through a temporary
+ * file, which replicas arriving meanwhile share. Replicas that cannot join a running save
+ * wait for the next one (ReplicaConn.waitStart). SYNC is the same without +FULLRESYNC.
+ *
+ * <h2>FAILOVER</h2>
+ * Writes are held (a pause of FAILOVER's own), and once a replica has acknowledged the
+ * whole stream this node becomes its replica and sends PSYNC with FAILOVER, which makes
+ * it master and continue partially.
  *
  * <h2>Timers</h2>
  * One tick a second (as Redis's replicationCron) connects when due, drops a link silent
