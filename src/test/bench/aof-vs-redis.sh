@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SET throughput with the append-only file on (appendonly yes, appendfsync everysec by
 # default): our node against a real redis-server on this machine, with the real
-# redis-benchmark, interleaved rounds, medians; prints markdown. Builds nothing: run
+# redis-benchmark, interleaved rounds, medians; the AOF sizes the runs leave, with both
+# servers' default automatic rewrite (auto-aof-rewrite-percentage 100, min-size 64mb);
+# then BGREWRITEAOF of REWRITE_KEYS keys: its time and the longest a PINGing client
+# waited meanwhile (pause-probe.py), interleaved rounds, medians. Prints markdown. Builds nothing: run
 # `mvn -B package -DskipTests` first. Not part of the test suite; run it on an otherwise
 # idle machine (the AOF makes the disk part of the measurement).
 #
@@ -15,7 +18,8 @@
 #   VALUE_SIZE [64]    redis-benchmark -d
 #   FSYNC [everysec]   appendfsync for both servers (always, everysec, no)
 #   WARMUP [200000]    unmeasured SETs sent to each server first (0: none)
-#   JAVA [java], JAVA_OPTS [-XX:+UseSerialGC -Xmn64m] as in node-vs-redis.sh
+#   REWRITE_KEYS [1000000]  keys (key:0 .., VALUE_SIZE bytes each) for the BGREWRITEAOF rounds (0: skip them)
+#   JAVA [java], JAVA_OPTS [-XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m] (node-vs-redis.sh's flags plus PretenureSizeThreshold, see below)
 #   JAR [target/redis-ha-gateway.jar], or NODE_CP: a classpath to run io.redisha.launcher.Main
 #     from instead of the jar (e.g. target/classes plus the dependencies, for a quick check)
 set -euo pipefail
@@ -31,10 +35,13 @@ KEYSPACE=${KEYSPACE:-100000}
 VALUE_SIZE=${VALUE_SIZE:-64}
 FSYNC=${FSYNC:-everysec}
 WARMUP=${WARMUP:-200000}
+REWRITE_KEYS=${REWRITE_KEYS:-1000000}
 JAVA=${JAVA:-java}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m}
+# PretenureSizeThreshold: the key-table copies a BGSAVE or rewrite makes go straight to the
+# old generation, instead of being promoted by a young collection that clients would wait for.
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m}
 
-for tool in redis-server redis-cli redis-benchmark "$JAVA"; do
+for tool in redis-server redis-cli redis-benchmark python3 "$JAVA"; do
   command -v "$tool" >/dev/null || { echo "$tool not found (./test.sh installs the redis tools)" >&2; exit 1; }
 done
 if [[ -n ${NODE_CP:-} ]]; then
@@ -110,10 +117,58 @@ for p in 1 16; do
   printf '| SET P%s | %.0f | %.0f | %s | %.3f | %.3f |\n' "$p" "$nr" "$rr" "$(ratio "$nr" "$rr")" "$np" "$rp"
 done
 echo
-echo "AOF sizes after the runs: node $(du -sh "$WORK/node/appendonlydir" | cut -f1), redis $(du -sh "$WORK/redis/appendonlydir" | cut -f1)."
+# A rewrite the last run triggered may still be writing: the sizes are of finished files.
+for port in "$NODE_PORT" "$REDIS_PORT"; do
+  while redis-cli -p "$port" INFO persistence | grep -q '^aof_rewrite_in_progress:1'; do sleep 0.1; done
+done
+aof_info() { redis-cli -p "$1" INFO persistence | tr -d '\r' | awk -F: -v f="$2" '$1==f {print $2}'; }
+echo "AOF sizes after the runs (both with the default automatic rewrite): node $(du -sh "$WORK/node/appendonlydir" | cut -f1)" \
+  "after $(aof_info "$NODE_PORT" aof_rewrites) rewrites, redis $(du -sh "$WORK/redis/appendonlydir" | cut -f1)" \
+  "after $(aof_info "$REDIS_PORT" aof_rewrites) rewrites."
 echo
 echo "Raw results (who,test,pipeline,round,rps,p99_ms):"
 echo
 echo '```'
 cat "$WORK/results.csv"
+echo '```'
+
+((REWRITE_KEYS > 0)) || exit 0
+echo
+echo "## BGREWRITEAOF of $REWRITE_KEYS keys ($VALUE_SIZE-byte values), $ROUNDS interleaved rounds, medians"
+echo
+awk -v n="$REWRITE_KEYS" -v size="$VALUE_SIZE" 'BEGIN {
+    v = sprintf("%0" size "d", 0); gsub(/0/, "v", v)
+    for (i = 0; i < n; i++) {
+      k = "key:" i
+      printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, v
+    }
+  }' >"$WORK/load.resp"
+for who in node redis; do
+  if [[ $who == node ]]; then port=$NODE_PORT; else port=$REDIS_PORT; fi
+  redis-cli -p "$port" FLUSHALL >/dev/null
+  out=$(redis-cli -p "$port" --pipe <"$WORK/load.resp" 2>&1)
+  grep -q "errors: 0, replies: $REWRITE_KEYS" <<<"$out" || { echo "loading $who failed: $out" >&2; exit 1; }
+  while redis-cli -p "$port" INFO persistence | grep -q '^aof_rewrite_in_progress:1'; do sleep 0.1; done
+done
+echo "who,round,rewrite_ms,max_ping_ms,pings" >"$WORK/rewrites.csv"
+for round in $(seq 1 "$ROUNDS"); do
+  if ((round % 2)); then order="node redis"; else order="redis node"; fi
+  for who in $order; do
+    if [[ $who == node ]]; then port=$NODE_PORT; else port=$REDIS_PORT; fi
+    read -r ms pause pings < <(measure_background "$port" BGREWRITEAOF aof_rewrite_in_progress)
+    [[ $(aof_info "$port" aof_last_bgrewrite_status) == ok ]] || { echo "BGREWRITEAOF failed on $who" >&2; exit 1; }
+    echo "$who,$round,$ms,$pause,$pings" >>"$WORK/rewrites.csv"
+  done
+done
+rcol() { awk -F, -v who="$1" -v c="$2" '$1==who {print $c}' "$WORK/rewrites.csv" | median; }
+echo "| measure (median) | node | redis-server | node / redis |"
+echo "|---|---:|---:|---:|"
+for m in "3:BGREWRITEAOF time (ms)" "4:longest PING during it (ms)"; do
+  c=${m%%:*}
+  n=$(rcol node "$c"); r=$(rcol redis "$c")
+  echo "| ${m#*:} | $n | $r | $(ratio "$n" "$r") |"
+done
+echo
+echo '```'
+cat "$WORK/rewrites.csv"
 echo '```'

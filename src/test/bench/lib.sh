@@ -4,7 +4,9 @@
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    # Below the kernel's ephemeral range (32768 and up by default), where the many short
+    # redis-cli connections of a run leave ports a server could not bind.
+    p=$((20000 + RANDOM % 12000))
     # Nothing answers a connect on it, so nothing listens there.
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
@@ -24,3 +26,28 @@ await_ping() {
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0==0) print "n/a"; else printf "%.2f", a/b}'; }
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# measure_background PORT COMMAND FIELD: sends COMMAND (BGSAVE, BGREWRITEAOF) while
+# pause-probe.py PINGs the server, waits until INFO persistence shows FIELD:0 (polled
+# every 10 ms), and prints "<ms from the command to the end> <longest PING ms> <PINGs>".
+measure_background() {
+  local port=$1 cmd=$2 field=$3 out probe t0 t1 reply
+  out=$(mktemp "$WORK/probe.XXXXXX")
+  python3 "$BENCH_DIR/pause-probe.py" "$port" "$out" &
+  probe=$!
+  until [[ -e $out.ready ]]; do
+    kill -0 "$probe" 2>/dev/null || { echo "pause probe on $port failed" >&2; exit 1; }
+    sleep 0.01
+  done
+  t0=$(date +%s%3N)
+  reply=$(redis-cli -p "$port" "$cmd")
+  [[ $reply == *started* ]] || { kill "$probe"; echo "$cmd on $port: $reply" >&2; exit 1; }
+  while redis-cli -p "$port" INFO persistence | grep -q "^$field:1"; do sleep 0.01; done
+  t1=$(date +%s%3N)
+  kill -TERM "$probe"
+  wait "$probe" || { echo "pause probe on $port failed" >&2; exit 1; }
+  echo "$((t1 - t0)) $(cat "$out")"
+  rm -f "$out" "$out.ready"
+}

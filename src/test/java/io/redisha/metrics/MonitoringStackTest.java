@@ -38,6 +38,8 @@ class MonitoringStackTest {
   @TempDir
   static Path dir;
   static TestNode node;
+  /** Attached to node, so the per-replica series exist when the dashboard's queries are checked. */
+  static TestNode replica;
   static Gateway gateway;
   static Sentinel sentinel;
   static int nodeMetrics, gatewayMetrics, sentinelMetrics;
@@ -46,6 +48,12 @@ class MonitoringStackTest {
   static void up() throws Exception {
     nodeMetrics = Scrape.freePort();
     node = TestNode.start("--metrics-port", Integer.toString(nodeMetrics));
+    replica = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(node.port()));
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!Scrape.metrics(nodeMetrics).contains("redis_ha_node_connected_replica_lag_seconds{")) {
+      assertTrue(System.currentTimeMillis() < deadline, "the replica never attached to the node");
+      Thread.sleep(20);
+    }
     gatewayMetrics = Scrape.freePort();
     gateway = Gateway.startAndAwaitMaster("--master", "127.0.0.1", Integer.toString(node.port()), "--bind", "127.0.0.1",
         "--port", "0", "--metrics-port", Integer.toString(gatewayMetrics));
@@ -65,6 +73,7 @@ class MonitoringStackTest {
   static void down() throws Exception {
     if (sentinel != null) sentinel.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     if (gateway != null) gateway.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (replica != null) replica.close();
     if (node != null) node.close();
   }
 

@@ -152,6 +152,12 @@ public final class Node {
     }
     log.setLevel(Log.parseLevel(config.getString("loglevel")));
     config.onChange("loglevel", v -> log.setLevel(Log.parseLevel((String) v)));
+    // S on a replica, M on a master, as redis-server marks its lines.
+    log.setRoleSource(() -> replication.isReplica() ? 'S' : 'M');
+    log.setFormat(Log.parseFormat(config.getString("log-format")));
+    config.onChange("log-format", v -> log.setFormat(Log.parseFormat((String) v)));
+    log.setTimestampFormat(Log.parseTimestampFormat(config.getString("log-timestamp-format")));
+    config.onChange("log-timestamp-format", v -> log.setTimestampFormat(Log.parseTimestampFormat((String) v)));
     try {
       // As redis-server: with appendonly yes the AOF is the data set and dump.rdb is not read.
       if (!config.bool("appendonly")) persistence.load();

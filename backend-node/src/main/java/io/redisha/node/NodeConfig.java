@@ -39,6 +39,9 @@ public final class NodeConfig {
     s.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false);
     s.string("logfile", "", false);
     s.choice("loglevel", "notice", true, "debug", "verbose", "notice", "warning");
+    // Valkey 8's: logfmt lines for log pipelines; legacy stays redis-server's format.
+    s.choice("log-format", "legacy", true, "legacy", "logfmt");
+    s.choice("log-timestamp-format", "legacy", true, "legacy", "iso8601", "milliseconds");
     s.bool("daemonize", false, false);
     // DEBUG (DEBUG SLEEP stalls the node in tests); as Redis 7.0: no, yes or local (loopback clients only).
     s.choice("enable-debug-command", "no", false, "no", "yes", "local");
@@ -80,6 +83,10 @@ public final class NodeConfig {
     s.bool("stop-writes-on-bgsave-error", true, true);
     s.bool("aof-load-truncated", true, true);
     s.bool("aof-use-rdb-preamble", true, true);
+    s.integer("auto-aof-rewrite-percentage", 100, 0, Integer.MAX_VALUE, true);
+    s.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024, true);
+    // Redis's (hidden) test knob: microseconds per key that a background save or rewrite waits.
+    s.integer("rdb-key-save-delay", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, true);
 
     // Replication (the replication issue implements them).
     // Not settable with CONFIG SET (REPLICAOF is the command for that), as in Redis.

@@ -3,11 +3,14 @@ package io.redisha.node;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.redisha.metrics.Metrics;
 import io.redisha.node.commands.InfoSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -16,7 +19,9 @@ import java.util.function.ToDoubleFunction;
  * The node's Prometheus meters, served on {@code metrics-port} (0 = off). The endpoint
  * runs on the node's single event loop, so every gauge reads the key space and the
  * counters on the thread that owns them. Labels are bounded: {@code db} by
- * {@code databases}, {@code role} by the two roles; never a key or a client address.
+ * {@code databases}, {@code role} by the two roles, {@code replica} by the replicas
+ * attached now (their announced ip:port, the address a sentinel knows them by); never a
+ * key or a client address.
  */
 public final class NodeMetrics {
 
@@ -27,6 +32,11 @@ public final class NodeMetrics {
   /** INFO replication parsed at most once per scrape (many gauges read it). */
   private Map<String, String> replication = Map.of();
   private long replicationReadNanos;
+  /** One series per attached replica, replaced before each scrape so a gone replica's series go too. */
+  private MultiGauge replicaLag;
+  private MultiGauge replicaOffset;
+  /** The replicas the series read: held here, as Micrometer keeps only weak references. */
+  private List<Replication.ReplicaConn> scraped = List.of();
 
   NodeMetrics(Node node) {
     this.node = node;
@@ -50,7 +60,7 @@ public final class NodeMetrics {
     String host = binds.isEmpty() ? "0.0.0.0" : binds.get(0).replaceFirst("^-", "");
     if (host.equals("*")) host = "0.0.0.0";
     if (host.equals("::*")) host = "::";
-    return metrics.serve(node.vertx(), host, node.config.getInt("metrics-port"), this::ready)
+    return metrics.serve(node.vertx(), host, node.config.getInt("metrics-port"), this::ready, this::refreshReplicas)
         .onSuccess(s -> node.log.notice("Metrics on port " + s.actualPort() + " (/metrics, /health, /ready)"))
         .mapEmpty();
   }
@@ -99,6 +109,10 @@ public final class NodeMetrics {
     gauge(r, "connected_replicas", "Replicas connected to this node", n -> number(replication().get("connected_slaves")));
     gauge(r, "replica_lag_max_seconds", "The largest lag among this master's replicas (0 without replicas)",
         n -> maxReplicaLag());
+    replicaLag = MultiGauge.builder(PREFIX + "connected_replica_lag_seconds")
+        .description("Seconds since each attached replica last acknowledged (INFO's lag, to the millisecond)").register(r);
+    replicaOffset = MultiGauge.builder(PREFIX + "connected_replica_offset_bytes")
+        .description("The replication offset each attached replica acknowledged").register(r);
     gauge(r, "master_link_up", "For a replica: 1 when its link to the master is up",
         n -> "up".equals(replication().get("master_link_status")) ? 1 : 0);
     gauge(r, "rdb_changes_since_last_save", "Changes since the last RDB save", n -> n.dirty);
@@ -111,6 +125,21 @@ public final class NodeMetrics {
     gauge(r, "aof_enabled", "1 when appendonly is on", n -> n.aof.enabled() ? 1 : 0);
     gauge(r, "aof_last_write_ok", "1 when the last AOF write succeeded", n -> n.aof.lastWriteOk() ? 1 : 0);
     gauge(r, "uptime_seconds", "Seconds since the node started", n -> (System.currentTimeMillis() - n.startMs) / 1000.0);
+  }
+
+  /** On the node's loop, before each scrape: the replicas attached now, no others. */
+  private void refreshReplicas() {
+    List<Replication.ReplicaConn> now = new ArrayList<>(node.replication.replicas());
+    scraped = now;
+    List<MultiGauge.Row<?>> lag = new ArrayList<>(now.size());
+    List<MultiGauge.Row<?>> offset = new ArrayList<>(now.size());
+    for (Replication.ReplicaConn rc : now) {
+      Tags tags = Tags.of("replica", rc.ip() + ":" + rc.listeningPort());
+      lag.add(MultiGauge.Row.of(tags, rc, c -> Math.max(0, node.clock.nowMs() - c.ackMs()) / 1000.0));
+      offset.add(MultiGauge.Row.of(tags, rc, c -> c.ackOffset()));
+    }
+    replicaLag.register(lag, true);
+    replicaOffset.register(offset, true);
   }
 
   private void counter(MeterRegistry r, String name, String help, ToDoubleFunction<Node> f) {

@@ -1312,7 +1312,7 @@ public final class Replication {
     c.replicaConn = r;
     replicas.add(r);
     boolean diskless = node.config.bool("repl-diskless-sync") && r.capaEof;
-    if (disklessSync != null || (snapshotWaiters == null && node.persistence.bgsaveInProgress())) {
+    if (disklessSync != null || (snapshotWaiters == null && node.persistence.snapshotRunning())) {
       // As Redis: a running save it cannot share (a socket target, or not made for replicas) is waited out.
       node.log.notice(disklessSync != null ? "Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC"
           : "Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
@@ -1371,7 +1371,7 @@ public final class Replication {
   private void startPendingSyncs() {
     java.util.List<ReplicaConn> pending = new java.util.ArrayList<>();
     for (ReplicaConn r : replicas) if (r.waitStart && !r.client.isClosed()) pending.add(r);
-    if (pending.isEmpty() || disklessSync != null || snapshotWaiters != null || node.persistence.bgsaveInProgress()) return;
+    if (pending.isEmpty() || disklessSync != null || snapshotWaiters != null || node.persistence.snapshotRunning()) return;
     boolean diskless = node.config.bool("repl-diskless-sync");
     long now = node.clock.nowMs();
     long maxIdle = 0;

@@ -87,6 +87,13 @@ public final class Gateway {
     this.readYourWrites = config.settings.bool("read-your-writes");
     this.writeAckTimeoutMs = config.settings.getLong("write-ack-timeout-ms");
     log.setLevel(Log.parseLevel(config.settings.getString("loglevel")));
+    log.setFormat(Log.parseFormat(config.settings.getString("log-format")));
+    log.setTimestampFormat(Log.parseTimestampFormat(config.settings.getString("log-timestamp-format")));
+    try {
+      log.setFile(config.settings.getString("logfile"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Can't open the log file: " + e.getMessage(), e);
+    }
     this.metrics = GatewayMetrics.create(this);
   }
 

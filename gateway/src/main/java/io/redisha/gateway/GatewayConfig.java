@@ -68,6 +68,9 @@ public final class GatewayConfig {
         .integer("check-interval-ms", 1000, 10, 60_000, false)
         .integer("max-pipeline", 4096, 16, 1 << 20, false)
         .string("loglevel", "notice", false)
+        .string("logfile", "", false)
+        .choice("log-format", "legacy", false, "legacy", "logfmt")
+        .choice("log-timestamp-format", "legacy", false, "legacy", "iso8601", "milliseconds")
         .integer("write-ack-replicas", 0, 0, 64, false)
         .integer("write-ack-timeout-ms", 1000, 1, 600_000, false)
         .integer("metrics-port", 0, 0, 65535, false);

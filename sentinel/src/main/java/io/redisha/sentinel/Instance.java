@@ -1,5 +1,6 @@
 package io.redisha.sentinel;
 
+import io.redisha.util.Log;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -103,9 +104,16 @@ final class Instance {
 
   /** Redis's "%@" event prefix: "master name ip port" or "slave ip:port ip port @ name mip mport". */
   String describe() {
-    String self = kind.redisName + " " + name + " " + ip + " " + port;
-    if (master == null) return self;
-    return self + " @ " + master.name + " " + master.ip + " " + master.port;
+    return Log.legacyText(parts());
+  }
+
+  /** As redis-sentinel names an instance in events: {@code slave <name> <ip> <port> @ <master> <ip> <port>}. */
+  Log.Part[] parts() {
+    if (master == null) {
+      return new Log.Part[] {Log.kv("instance", kind.redisName), Log.kv("name", name), Log.kv("ip", ip), Log.kv("port", port)};
+    }
+    return new Log.Part[] {Log.kv("instance", kind.redisName), Log.kv("name", name), Log.kv("ip", ip), Log.kv("port", port),
+        Log.text("@"), Log.kv("master", master.name), Log.kv("master_ip", master.ip), Log.kv("master_port", master.port)};
   }
 
   boolean linkDisconnected() {

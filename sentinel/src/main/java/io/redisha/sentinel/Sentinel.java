@@ -89,6 +89,8 @@ public final class Sentinel {
     try {
       log.setFile(config.logfile);
       log.setLevel(Log.parseLevel(config.loglevel));
+      log.setFormat(Log.parseFormat(config.logFormat));
+      log.setTimestampFormat(Log.parseTimestampFormat(config.logTimestampFormat));
     } catch (IOException | IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -116,7 +118,7 @@ public final class Sentinel {
         }
         if (saveConfig()) log.notice("Sentinel new configuration saved on disk");
         log.notice("Sentinel ID is " + myid);
-        for (Instance m : masters.values()) event(Log.Level.WARNING, "+monitor", m, " quorum " + m.quorum);
+        for (Instance m : masters.values()) event(Log.Level.WARNING, "+monitor", m, Log.text("quorum"), Log.kv("quorum", m.quorum));
         lastTick = now();
         timer = vertx.setPeriodic(config.tickMs, t -> tick());
         started.complete();
@@ -178,7 +180,7 @@ public final class Sentinel {
       m.sentinels.put(si.runId, si);
     }
     masters.put(m.name, m);
-    if (announce) event(Log.Level.WARNING, "+monitor", m, " quorum " + m.quorum);
+    if (announce) event(Log.Level.WARNING, "+monitor", m, Log.text("quorum"), Log.kv("quorum", m.quorum));
     return m;
   }
 
@@ -198,7 +200,7 @@ public final class Sentinel {
     touch(r, now);
     m.replicas.put(key, r);
     if (announce) {
-      event(Log.Level.NOTICE, "+slave", r, "");
+      event(Log.Level.NOTICE, "+slave", r);
       saveConfig();
     }
     return r;
@@ -211,9 +213,15 @@ public final class Sentinel {
    * (channel = event type), and for warnings runs the master's notification script.
    * ri may be null for events without an instance (+new-epoch, +tilt).
    */
-  void event(Log.Level level, String type, Instance ri, String extra) {
-    String msg = ri == null ? extra.stripLeading() : ri.describe() + extra;
-    log.log(level, type + " " + msg);
+  void event(Log.Level level, String type, Instance ri, Log.Part... extra) {
+    Log.Part[] parts = extra;
+    if (ri != null) {
+      Log.Part[] self = ri.parts();
+      parts = java.util.Arrays.copyOf(self, self.length + extra.length);
+      System.arraycopy(extra, 0, parts, self.length, extra.length);
+    }
+    String msg = Log.legacyText(parts);
+    log.event(level, type, parts);
     publisher.accept(type, msg);
     if (metrics != null) metrics.event(type, ri);
     if (level == Log.Level.WARNING && ri != null) {
@@ -263,12 +271,12 @@ public final class Sentinel {
       tiltSince = now;
       if (!tilt) {
         tilt = true;
-        event(Log.Level.WARNING, "+tilt", null, "#tilt mode entered");
+        event(Log.Level.WARNING, "+tilt", null, Log.text("#tilt mode entered"));
       }
     } else if (tilt && now - tiltSince > config.tiltPeriodMs) {
       tilt = false;
       tiltSince = -1;
-      event(Log.Level.WARNING, "-tilt", null, "#tilt mode exited");
+      event(Log.Level.WARNING, "-tilt", null, Log.text("#tilt mode exited"));
     }
     for (Instance m : new ArrayList<>(masters.values())) {
       if (masters.get(m.name) != m) continue;
@@ -438,7 +446,7 @@ public final class Sentinel {
       String val = line.substring(colon + 1);
       switch (k) {
         case "run_id" -> {
-          if (!ri.runId.isEmpty() && !ri.runId.equals(val)) log.notice("+reboot " + ri.describe());
+          if (!ri.runId.isEmpty() && !ri.runId.equals(val)) event(Log.Level.NOTICE, "+reboot", ri);
           ri.runId = val;
         }
         case "role" -> role = val.equals("master") ? Kind.MASTER : Kind.REPLICA;
@@ -466,7 +474,7 @@ public final class Sentinel {
       ri.roleReportedTime = now;
       String sign = role == ri.kind ? "+" : "-";
       if (ri.kind != Kind.SENTINEL) {
-        event(Log.Level.VERBOSE, sign + "role-change", ri, " new reported role is " + (role == Kind.MASTER ? "master" : "slave"));
+        event(Log.Level.VERBOSE, sign + "role-change", ri, Log.text("new reported role is"), Log.kv("role", role == Kind.MASTER ? "master" : "slave"));
       }
     }
     if (ri.kind == Kind.MASTER && role == Kind.MASTER) {
@@ -481,7 +489,7 @@ public final class Sentinel {
     if (role == Kind.MASTER && ri.flags.contains(InstanceFlag.PROMOTED)
         && m.failoverState == FailoverState.WAIT_PROMOTION) {
       m.configEpoch = m.failoverEpoch;
-      event(Log.Level.WARNING, "+promoted-slave", ri, "");
+      event(Log.Level.WARNING, "+promoted-slave", ri);
       transition(m, FailoverState.RECONF_REPLICAS, now);
       clientReconfigScript(m, "leader", "start", m.ip, m.port, ri.ip, ri.port);
       forceHello(m);
@@ -494,7 +502,7 @@ public final class Sentinel {
     if (role == Kind.MASTER && m.failoverState == FailoverState.NONE && !m.sdown()
         && now - ri.roleReportedTime > config.convertDelayMs && m.roleReported == Kind.MASTER
         && now - m.infoRefresh < Math.max(config.infoPeriodMs, 1000) * 2) {
-      event(Log.Level.NOTICE, "+convert-to-slave", ri, "");
+      event(Log.Level.NOTICE, "+convert-to-slave", ri);
       ri.roleReportedTime = now;
       sendReplicaOf(ri, m.ip, m.port, null);
       return;
@@ -504,7 +512,7 @@ public final class Sentinel {
     if (role == Kind.REPLICA && m.failoverState == FailoverState.NONE && !m.sdown()
         && (!ri.masterHost.equals(m.ip) || ri.masterPort != m.port)
         && now - ri.roleReportedTime > config.helloPeriodMs * 4 && now - ri.reconfSentTime > config.helloPeriodMs * 4) {
-      event(Log.Level.NOTICE, "+fix-slave-config", ri, "");
+      event(Log.Level.NOTICE, "+fix-slave-config", ri);
       ri.reconfSentTime = now;
       sendReplicaOf(ri, m.ip, m.port, null);
       return;
@@ -515,12 +523,12 @@ public final class Sentinel {
       if (ri.flags.contains(InstanceFlag.RECONF_SENT)) {
         ri.flags.remove(InstanceFlag.RECONF_SENT);
         ri.flags.add(InstanceFlag.RECONF_INPROG);
-        event(Log.Level.NOTICE, "+slave-reconf-inprog", ri, "");
+        event(Log.Level.NOTICE, "+slave-reconf-inprog", ri);
       }
       if (ri.flags.contains(InstanceFlag.RECONF_INPROG) && ri.masterLinkUp) {
         ri.flags.remove(InstanceFlag.RECONF_INPROG);
         ri.flags.add(InstanceFlag.RECONF_DONE);
-        event(Log.Level.NOTICE, "+slave-reconf-done", ri, "");
+        event(Log.Level.NOTICE, "+slave-reconf-done", ri);
         failoverStep(m, now);
       }
     }
@@ -591,7 +599,7 @@ public final class Sentinel {
       si.leader = "?";
       touch(si, now);
       m.sentinels.put(runId, si);
-      event(Log.Level.NOTICE, "+sentinel", si, "");
+      event(Log.Level.NOTICE, "+sentinel", si);
       saveConfig();
     } else if (!si.ip.equals(ip) || si.port != port) {
       si.closeLinks();
@@ -602,13 +610,13 @@ public final class Sentinel {
     si.lastHello = now;
     if (epoch > currentEpoch) {
       currentEpoch = epoch;
-      event(Log.Level.WARNING, "+new-epoch", null, String.valueOf(epoch));
+      event(Log.Level.WARNING, "+new-epoch", null, Log.kv("epoch", epoch));
       saveConfig();
     }
     if (mConfigEpoch > m.configEpoch) {
       m.configEpoch = mConfigEpoch;
       if (!mip.equals(m.ip) || mport != m.port) {
-        event(Log.Level.WARNING, "+config-update-from", si, "");
+        event(Log.Level.WARNING, "+config-update-from", si);
         clientReconfigScript(m, "observer", "start", m.ip, m.port, mip, mport);
         switchMaster(m, mip, mport, now);
       }
@@ -641,11 +649,11 @@ public final class Sentinel {
     if (down && !ri.sdown()) {
       ri.flags.add(InstanceFlag.SDOWN);
       ri.sdownSince = now;
-      event(Log.Level.WARNING, "+sdown", ri, "");
+      event(Log.Level.WARNING, "+sdown", ri);
     } else if (!down && ri.sdown()) {
       ri.flags.remove(InstanceFlag.SDOWN);
       ri.flags.remove(InstanceFlag.FORCE_FAILOVER);
-      event(Log.Level.WARNING, "-sdown", ri, "");
+      event(Log.Level.WARNING, "-sdown", ri);
     }
   }
 
@@ -660,10 +668,10 @@ public final class Sentinel {
       m.flags.add(InstanceFlag.ODOWN);
       m.odownSince = now();
       m.failoverDelayUntil = m.odownSince + ThreadLocalRandom.current().nextLong(config.failoverJitterMs + 1);
-      event(Log.Level.WARNING, "+odown", m, " #quorum " + votes + "/" + m.quorum);
+      event(Log.Level.WARNING, "+odown", m, Log.text("#quorum"), Log.kv("quorum", votes + "/" + m.quorum));
     } else if (!odown && m.flags.contains(InstanceFlag.ODOWN)) {
       m.flags.remove(InstanceFlag.ODOWN);
-      event(Log.Level.WARNING, "-odown", m, "");
+      event(Log.Level.WARNING, "-odown", m);
     }
   }
 
@@ -705,14 +713,14 @@ public final class Sentinel {
   String voteLeader(Instance m, long reqEpoch, String reqRunId) {
     if (reqEpoch > currentEpoch) {
       currentEpoch = reqEpoch;
-      event(Log.Level.WARNING, "+new-epoch", null, String.valueOf(currentEpoch));
+      event(Log.Level.WARNING, "+new-epoch", null, Log.kv("epoch", currentEpoch));
       saveConfig();
     }
     if (m.myVoteEpoch < reqEpoch && currentEpoch <= reqEpoch) {
       m.myVote = reqRunId;
       m.myVoteEpoch = currentEpoch;
       saveConfig();
-      event(Log.Level.WARNING, "+vote-for-leader", null, m.myVote + " " + m.myVoteEpoch);
+      event(Log.Level.WARNING, "+vote-for-leader", null, Log.kv("leader", m.myVote), Log.kv("epoch", m.myVoteEpoch));
       // Having voted for someone else, give them time before trying ourselves.
       if (!reqRunId.equals(myid)) {
         m.failoverStartTime = now() + ThreadLocalRandom.current().nextLong(config.failoverJitterMs + 1);
@@ -762,8 +770,8 @@ public final class Sentinel {
     m.failoverEpoch = currentEpoch;
     m.failoverStartTime = now;
     m.flags.add(InstanceFlag.FAILOVER_IN_PROGRESS);
-    event(Log.Level.WARNING, "+new-epoch", null, String.valueOf(currentEpoch));
-    event(Log.Level.WARNING, "+try-failover", m, "");
+    event(Log.Level.WARNING, "+new-epoch", null, Log.kv("epoch", currentEpoch));
+    event(Log.Level.WARNING, "+try-failover", m);
     transition(m, FailoverState.WAIT_START, now);
     saveConfig();
     return true;
@@ -774,8 +782,8 @@ public final class Sentinel {
     m.failoverState = to;
     m.failoverStateChange = now;
     switch (to) {
-      case SELECT_REPLICA, RECONF_REPLICAS -> event(Log.Level.WARNING, "+failover-state-" + to.eventName, m, "");
-      case SEND_REPLICAOF_NO_ONE, WAIT_PROMOTION -> event(Log.Level.NOTICE, "+failover-state-" + to.eventName, m.promoted, "");
+      case SELECT_REPLICA, RECONF_REPLICAS -> event(Log.Level.WARNING, "+failover-state-" + to.eventName, m);
+      case SEND_REPLICAOF_NO_ONE, WAIT_PROMOTION -> event(Log.Level.NOTICE, "+failover-state-" + to.eventName, m.promoted);
       default -> { }
     }
   }
@@ -802,7 +810,7 @@ public final class Sentinel {
       if (now - m.failoverStartTime > timeout) abortFailover(m, "-failover-abort-not-elected");
       return;
     }
-    event(Log.Level.WARNING, "+elected-leader", m, "");
+    event(Log.Level.WARNING, "+elected-leader", m);
     transition(m, FailoverState.SELECT_REPLICA, now);
     selectReplica(m, now);
   }
@@ -815,7 +823,7 @@ public final class Sentinel {
       abortFailover(m, "-failover-abort-no-good-slave");
       return;
     }
-    event(Log.Level.WARNING, "+selected-slave", best, "");
+    event(Log.Level.WARNING, "+selected-slave", best);
     best.flags.add(InstanceFlag.PROMOTED);
     m.promoted = best;
     transition(m, FailoverState.SEND_REPLICAOF_NO_ONE, now);
@@ -860,7 +868,7 @@ public final class Sentinel {
       if (r.flags.contains(InstanceFlag.RECONF_SENT) && now - r.reconfSentTime > 10_000) {
         r.flags.remove(InstanceFlag.RECONF_SENT);
         r.flags.add(InstanceFlag.RECONF_DONE);
-        event(Log.Level.NOTICE, "-slave-reconf-sent-timeout", r, "");
+        event(Log.Level.NOTICE, "-slave-reconf-sent-timeout", r);
       }
       if (r.flags.contains(InstanceFlag.RECONF_SENT) || r.flags.contains(InstanceFlag.RECONF_INPROG)) inProgress++;
     }
@@ -872,7 +880,7 @@ public final class Sentinel {
       r.flags.add(InstanceFlag.RECONF_SENT);
       r.reconfSentTime = now;
       sendReplicaOf(r, p.ip, p.port, null);
-      event(Log.Level.NOTICE, "+slave-reconf-sent", r, "");
+      event(Log.Level.NOTICE, "+slave-reconf-sent", r);
       inProgress++;
     }
     int notDone = 0;
@@ -881,15 +889,15 @@ public final class Sentinel {
       if (!r.flags.contains(InstanceFlag.RECONF_DONE)) notDone++;
     }
     if (notDone == 0 || timedOut) {
-      if (timedOut) event(Log.Level.WARNING, "+failover-end-for-timeout", m, "");
-      event(Log.Level.WARNING, "+failover-end", m, "");
+      if (timedOut) event(Log.Level.WARNING, "+failover-end-for-timeout", m);
+      event(Log.Level.WARNING, "+failover-end", m);
       transition(m, FailoverState.UPDATE_CONFIG, now);
       finishFailover(m);
     }
   }
 
   private void abortFailover(Instance m, String why) {
-    event(Log.Level.WARNING, why, m, "");
+    event(Log.Level.WARNING, why, m);
     m.flags.remove(InstanceFlag.FAILOVER_IN_PROGRESS);
     m.flags.remove(InstanceFlag.FORCE_FAILOVER);
     m.failoverState = FailoverState.NONE;
@@ -917,6 +925,8 @@ public final class Sentinel {
     }
     if (!(oldIp.equals(ip) && oldPort == port)) replicaAddrs.add(new String[] {oldIp, String.valueOf(oldPort)});
     m.closeLinks();
+    // The old master's unanswered PING is not the new one's: kept, it made the new master +sdown at once.
+    m.actPingTime = 0;
     m.replicas.clear();
     m.ip = ip;
     m.port = port;
@@ -931,10 +941,11 @@ public final class Sentinel {
     m.lastSwitch = now;
     touch(m, now);
     for (Instance s : m.sentinels.values()) s.flags.remove(InstanceFlag.MASTER_DOWN);
-    event(Log.Level.WARNING, "+switch-master", null, m.name + " " + oldIp + " " + oldPort + " " + ip + " " + port);
+    event(Log.Level.WARNING, "+switch-master", null, Log.kv("master", m.name), Log.kv("old_ip", oldIp), Log.kv("old_port", oldPort),
+        Log.kv("new_ip", ip), Log.kv("new_port", port));
     for (String[] a : replicaAddrs) {
       Instance r = addReplica(m, a[0], Integer.parseInt(a[1]), now, false);
-      event(Log.Level.NOTICE, "+slave", r, "");
+      event(Log.Level.NOTICE, "+slave", r);
     }
     saveConfig();
     forceHello(m);
@@ -956,7 +967,7 @@ public final class Sentinel {
       m.promoted = null;
       m.runId = "";
       touch(m, now);
-      event(Log.Level.WARNING, "+reset-master", m, "");
+      event(Log.Level.WARNING, "+reset-master", m);
       n++;
     }
     if (n > 0) saveConfig();
@@ -967,7 +978,7 @@ public final class Sentinel {
     Instance m = masters.remove(name);
     if (m == null) return;
     closeAll(m);
-    event(Log.Level.WARNING, "-monitor", m, "");
+    event(Log.Level.WARNING, "-monitor", m);
     saveConfig();
   }
 

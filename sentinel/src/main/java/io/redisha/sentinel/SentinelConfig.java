@@ -3,6 +3,7 @@ package io.redisha.sentinel;
 import io.redisha.config.ConfigException;
 import io.redisha.config.ConfigFile;
 import io.redisha.config.ConfigLine;
+import io.redisha.util.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +49,8 @@ final class SentinelConfig {
   List<String> bind = new ArrayList<>();
   String logfile = "";
   String loglevel = "notice";
+  String logFormat = "legacy";
+  String logTimestampFormat = "legacy";
   /** Our own directive: HTTP /metrics, /health, /ready on this port; 0 = off. */
   int metricsPort;
   String dir;
@@ -110,6 +113,8 @@ final class SentinelConfig {
         case "bind" -> bind = new ArrayList<>(v);
         case "logfile" -> logfile = one(line);
         case "loglevel" -> loglevel = one(line);
+        case "log-format" -> logFormat = valid(line, Log::parseFormat);
+        case "log-timestamp-format" -> logTimestampFormat = valid(line, Log::parseTimestampFormat);
         case "metrics-port" -> metricsPort = Integer.parseInt(one(line));
         case "dir" -> dir = one(line);
         case "requirepass" -> requirepass = one(line);
@@ -132,6 +137,16 @@ final class SentinelConfig {
     } catch (NumberFormatException e) {
       throw new ConfigException(line, "Invalid argument");
     }
+  }
+
+  private static String valid(ConfigLine line, java.util.function.Function<String, ?> parser) {
+    String v = one(line);
+    try {
+      parser.apply(v);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(line, e.getMessage());
+    }
+    return v;
   }
 
   private static String one(ConfigLine line) {

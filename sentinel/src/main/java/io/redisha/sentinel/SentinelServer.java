@@ -620,7 +620,8 @@ final class SentinelServer {
         w.error("ERR Invalid argument '" + v + "' for SENTINEL SET '" + a[i] + "'");
         return;
       }
-      sentinel.event(Log.Level.WARNING, "+set", m, " " + a[i] + " " + v);
+      // As redis-sentinel: the new password is neither logged nor published.
+      sentinel.event(Log.Level.WARNING, "+set", m, Log.kv("option", a[i]), Log.kv("value", opt.equals("auth-pass") ? "******" : v));
     }
     sentinel.saveConfig();
     w.ok();

@@ -3,9 +3,7 @@ package io.redisha.node.persist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.redisha.launcher.Main;
 import io.redisha.testing.Datasets;
-import io.redisha.testing.Ports;
 import io.redisha.testing.RealRedis;
 import io.redisha.testing.Reply;
 import io.redisha.testing.RespClient;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,59 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AofProcessTest {
 
   @TempDir Path dir;
-
-  /** Our node as a process; its output (the log) is collected in a file. */
-  final class NodeProcess implements AutoCloseable {
-    final int port = Ports.free();
-    final Process process;
-    final Path log;
-
-    NodeProcess(String... options) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
-          "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", ""));
-      cmd.addAll(List.of(options));
-      log = Files.createTempFile(dir.getParent(), "node-", ".log");
-      process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    NodeProcess awaitReady() throws Exception {
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (true) {
-        if (!process.isAlive()) throw new AssertionError("node exited: " + output());
-        try (RespClient c = new RespClient(port)) {
-          if (c.call("PING").toString().equals("+PONG")) return this;
-        } catch (IOException e) {
-          if (System.currentTimeMillis() > deadline) throw new AssertionError("node never answered: " + output());
-          Thread.sleep(50);
-        }
-      }
-    }
-
-    String output() throws IOException {
-      return Files.readString(log);
-    }
-
-    /** Waits for the process to exit on its own; its exit code. */
-    int exitCode() throws Exception {
-      assertTrue(process.waitFor(30, TimeUnit.SECONDS), "node did not exit");
-      return process.exitValue();
-    }
-
-    void kill9() throws Exception {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
-
-    RespClient client() throws IOException {
-      return new RespClient(port);
-    }
-
-    @Override
-    public void close() throws Exception {
-      kill9();
-    }
-  }
 
   private Path aofDir() {
     return dir.resolve("appendonlydir");
@@ -147,11 +91,11 @@ class AofProcessTest {
   @Test
   void appendfsyncAlwaysLosesNoAcknowledgedWriteOnKill9() throws Exception {
     long acked;
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes", "--appendfsync", "always").awaitReady()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes", "--appendfsync", "always").awaitReady()) {
       acked = writeUntilKilled(n, 40_000, 100_000);
     }
     assertTrue(acked >= 40_000 && acked < 100_000, "killed mid-stream: " + acked);
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes", "--appendfsync", "always").awaitReady()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes", "--appendfsync", "always").awaitReady()) {
       assertEquals(0, missing(n, acked), "acknowledged writes lost of " + acked);
       try (RespClient c = n.client()) {
         long size = ((Reply.Int) c.call("DBSIZE")).value();
@@ -165,10 +109,10 @@ class AofProcessTest {
   @Test
   void appendfsyncEverysecKill9() throws Exception {
     long acked;
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes", "--appendfsync", "everysec").awaitReady()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes", "--appendfsync", "everysec").awaitReady()) {
       acked = writeUntilKilled(n, 60_000, 100_000);
     }
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady()) {
       long lost = missing(n, acked);
       System.out.println("[aof] appendfsync everysec: " + acked + " acknowledged before kill -9, " + lost + " missing after restart");
       // A process kill loses nothing, as with Redis: replies wait until the write() is done; only
@@ -185,7 +129,7 @@ class AofProcessTest {
   }
 
   private void writeSomeAndShutDown() throws Exception {
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
       for (int i = 0; i < 100; i++) c.call("SET", "k" + i, "v" + i);
       c.send("SHUTDOWN", "NOSAVE");
       assertEquals(0, n.exitCode());
@@ -198,14 +142,14 @@ class AofProcessTest {
     Path incr = lastIncr();
     long goodSize = Files.size(incr);
     Files.write(incr, "*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$5\r\nval".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
       assertEquals("\"v99\"", c.call("GET", "k99").toString());
       assertEquals(100, ((Reply.Int) c.call("DBSIZE")).value());
       assertTrue(n.output().contains("short read while loading the AOF file " + incr.getFileName()), n.output());
       assertEquals(goodSize, Files.size(incr), "the cut command is truncated away");
       c.call("SET", "after", "1");
     }
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
       assertEquals("\"1\"", c.call("GET", "after").toString());
     }
   }
@@ -217,7 +161,7 @@ class AofProcessTest {
     long goodSize = Files.size(incr);
     Files.write(incr, "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$1\r\n1\r\n".getBytes(StandardCharsets.US_ASCII),
         StandardOpenOption.APPEND);
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
       assertEquals("(nil$)", c.call("GET", "half").toString());
       assertEquals(100, ((Reply.Int) c.call("DBSIZE")).value());
       assertEquals(goodSize, Files.size(incr));
@@ -228,7 +172,7 @@ class AofProcessTest {
   void truncatedTailStopsStartupWhenAofLoadTruncatedIsNo() throws Exception {
     writeSomeAndShutDown();
     Files.write(lastIncr(), "*2\r\n$3\r\nDEL".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes", "--aof-load-truncated", "no")) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes", "--aof-load-truncated", "no")) {
       assertEquals(1, n.exitCode());
       assertTrue(n.output().contains("Unexpected end of file reading the append only file " + lastIncr().getFileName()), n.output());
     }
@@ -243,7 +187,7 @@ class AofProcessTest {
     while (b[at] != '*') at++;
     b[at] = 'X';
     Files.write(incr, b);
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes")) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes")) {
       assertEquals(1, n.exitCode());
       String out = n.output();
       assertTrue(out.contains("Bad file format reading the append only file " + incr.getFileName() + " at offset " + at), out);
@@ -254,7 +198,7 @@ class AofProcessTest {
   void unknownCommandStopsStartup() throws Exception {
     writeSomeAndShutDown();
     Files.write(lastIncr(), "*2\r\n$6\r\nFOOBAR\r\n$1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes")) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes")) {
       assertEquals(1, n.exitCode());
       assertTrue(n.output().contains("Unknown command 'FOOBAR' reading the append only file"), n.output());
     }
@@ -284,7 +228,7 @@ class AofProcessTest {
   void realRedisLoadsOurAofDirectory() throws Exception {
     for (String preamble : List.of("yes", "no")) {
       Datasets.Dump ours;
-      try (NodeProcess n = new NodeProcess("--appendonly", "yes", "--aof-use-rdb-preamble", preamble).awaitReady();
+      try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes", "--aof-use-rdb-preamble", preamble).awaitReady();
           RespClient c = n.client()) {
         c.call("FLUSHALL");
         mixedWrites(c);
@@ -318,7 +262,7 @@ class AofProcessTest {
       r.send("SHUTDOWN", "NOSAVE");
       assertTrue(r.closedByServer(10_000));
     }
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
       Datasets.assertSame(theirs, Datasets.dump(c, 16), 5000);
     }
   }
@@ -338,7 +282,7 @@ class AofProcessTest {
   @Test
   void bgrewriteaofWhileClientsWriteLosesNothing() throws Exception {
     Datasets.Dump before;
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady()) {
       List<Thread> writers = new ArrayList<>();
       List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (int w = 0; w < 3; w++) {
@@ -377,7 +321,7 @@ class AofProcessTest {
         assertTrue(rewrites >= 2, "rewrites during the writes: " + rewrites);
       }
     }
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
       Datasets.assertSame(before, Datasets.dump(c, 1), 0);
     }
   }
@@ -385,7 +329,7 @@ class AofProcessTest {
   @Test
   void configSetAppendonlyYesWritesABaseFirst() throws Exception {
     Datasets.Dump before;
-    try (NodeProcess n = new NodeProcess().awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir).awaitReady(); RespClient c = n.client()) {
       mixedWrites(c);
       assertEquals("+OK", c.call("CONFIG", "SET", "appendonly", "yes").toString());
       c.call("SET", "after-enable", "1");
@@ -394,7 +338,7 @@ class AofProcessTest {
       before = Datasets.dump(c, 16);
       assertTrue(((Reply.Bulk) c.call("INFO", "persistence")).text().contains("aof_enabled:1"));
     }
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
       Datasets.assertSame(before, Datasets.dump(c, 16), 5000);
     }
   }
@@ -402,7 +346,7 @@ class AofProcessTest {
   @Test
   void appendonlyTurnedOnWhileAnAofOffRewriteRuns() throws Exception {
     Datasets.Dump before;
-    try (NodeProcess n = new NodeProcess().awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir).awaitReady(); RespClient c = n.client()) {
       ByteArrayOutputStream load = new ByteArrayOutputStream();
       for (int i = 0; i < 50_000; i++) load.writeBytes(RespClient.encode("SET", "k" + i, "v" + i));
       c.sendRaw(load.toByteArray());
@@ -420,7 +364,7 @@ class AofProcessTest {
       before = Datasets.dump(c, 1);
       n.kill9();
     }
-    try (NodeProcess n = new NodeProcess("--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
+    try (NodeProcess n = new NodeProcess(dir, "--appendonly", "yes").awaitReady(); RespClient c = n.client()) {
       Datasets.assertSame(before, Datasets.dump(c, 1), 0);
     }
   }

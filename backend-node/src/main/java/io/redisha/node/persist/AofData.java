@@ -1,20 +1,15 @@
 package io.redisha.node.persist;
 
-import io.redisha.node.Db;
-import io.redisha.node.Key;
-import io.redisha.node.Node;
 import io.redisha.node.rdb.RdbEntry;
 import io.redisha.node.rdb.RdbValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The AOF's view of the data: a point-in-time copy of the key space as RDB entries (what
- * a rewrite writes), the commands that rebuild one entry (what a base without RDB
- * preamble holds, and how an RDB base is loaded: through the normal commands, so each
+ * The AOF's view of the data: the commands that rebuild one entry (what a base without
+ * RDB preamble holds, and how an RDB base is loaded: through the normal commands, so each
  * type's encoding rules apply as when a client wrote it), and RESP encoding.
  */
 final class AofData {
@@ -23,29 +18,6 @@ final class AofData {
 
   /** Commands with at most this many elements each, as Redis's AOF_REWRITE_ITEMS_PER_CMD. */
   static final int ITEMS_PER_CMD = 64;
-
-  /**
-   * Copies every live key of every database, on the event loop. Element byte arrays are
-   * shared with the live data: the node never changes one in place (it replaces it), so
-   * they stay as they were; the containers are new.
-   */
-  static List<List<RdbEntry>> snapshot(Node node) {
-    long now = node.clock.nowMs();
-    List<List<RdbEntry>> dbs = new ArrayList<>();
-    for (int i = 0; i < node.databases(); i++) {
-      Db db = node.db(i);
-      List<RdbEntry> entries = new ArrayList<>(db.size());
-      Map<Key, Long> expires = db.expiresMap();
-      for (Map.Entry<Key, Object> e : db.entries()) {
-        Long when = expires.isEmpty() ? null : expires.get(e.getKey());
-        if (when != null && when <= now) continue;
-        entries.add(new RdbEntry(i, e.getKey().bytes, when == null ? RdbEntry.NO_EXPIRY : when, Values.toRdb(e.getValue())));
-      }
-      dbs.add(entries);
-    }
-    return dbs;
-  }
-
 
   /** The commands that recreate one entry in an empty key, TTL included. */
   static List<byte[][]> commands(RdbEntry e) {

@@ -5,20 +5,14 @@ import io.redisha.node.Commands;
 import io.redisha.node.Node;
 import io.redisha.node.Propagation;
 import io.redisha.node.rdb.RdbAux;
-import io.redisha.node.rdb.RdbEntry;
-import io.redisha.node.rdb.RdbWriter;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,15 +41,16 @@ import java.util.concurrent.TimeUnit;
  * (everysec: a power loss costs about a second at most) or never (no).
  *
  * <h2>Rewriting</h2>
- * BGREWRITEAOF (and CONFIG SET appendonly yes) starts a new incremental file at once, so
- * that every later write goes there, takes a point-in-time copy of the data, and writes
- * the new base from that copy on a thread of its own; then the manifest is replaced by
- * one naming the new base and the new incremental file, and the old files are deleted.
- * A crash at any point leaves a manifest that describes the data. Limitation until the
- * copy-on-write snapshot of BGSAVE is merged: the copy is taken on the event loop in one
- * go ({@link AofData#snapshot}), which stalls clients for about as long as copying the
- * containers takes (a few hundred milliseconds per million keys) and briefly needs that
- * much more memory.
+ * BGREWRITEAOF (and CONFIG SET appendonly yes, and the automatic rewrite of
+ * auto-aof-rewrite-percentage) starts a new incremental file at once, so that every later
+ * write goes there, and in the same event-loop turn starts the copy-on-write
+ * {@link Snapshot} that BGSAVE uses, which writes the new base as the data was at that
+ * instant while clients keep being served; then the manifest is replaced by one naming
+ * the new base and the new incremental file, and the old files are deleted. A crash at
+ * any point leaves a manifest that describes the data. Only one snapshot runs at a time
+ * ({@link RdbPersistence} keeps it): a rewrite asked for while a BGSAVE runs is
+ * scheduled, and the cron starts it when the save is over, as Redis does with its one
+ * child process.
  */
 public final class AofPersistence implements Propagation.Sink, Client.ReplyGate {
 
@@ -63,8 +58,6 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
   private Context loop;
   /** Appends, fsyncs and file switches, in the order the event loop asked for them. */
   private ExecutorService io;
-  /** Writes new bases, so that a long rewrite never delays appends. */
-  private ExecutorService rewriter;
 
   private Path dir;
   private String filename;
@@ -94,18 +87,32 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
   private long lastRewriteTimeSec = -1;
   private long rewrites;
   private long rewriteFailures;
-  private long baseSize;
+  /** Redis's aof_current_size: every AOF file's bytes (after a rewrite: the base and the incr file since). */
+  private long currentSize;
+  /** Redis's aof_rewrite_base_size: the size the automatic rewrite measures growth against. */
+  private long rewriteBaseSize;
+  /** Bytes in the incremental file being appended to. */
   private long incrSize;
+  /** When the rewrite may be tried again after repeated failures (Redis's aofRewriteLimited), and the delay. */
+  private long limitedUntilMs;
+  private long limitDelayMinutes;
+  private long rewriteSeq;
 
   public AofPersistence(Node node, Commands commands) {
     this.node = node;
     commands.register("bgrewriteaof", (c, argv) -> {
       if (rewriting) {
         c.error("ERR Background append only file rewriting already in progress");
-        return;
+      } else if (node.persistence.snapshotRunning() || c.inExec) {
+        rewriteScheduled = true;
+        // Asked for by hand: the back-off after failed rewrites does not apply.
+        rewriteFailures = 0;
+        c.reply().simple("Background append only file rewriting scheduled");
+      } else if (rewrite()) {
+        c.reply().simple("Background append only file rewriting started");
+      } else {
+        c.error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
       }
-      rewrite();
-      c.reply().simple("Background append only file rewriting started");
     });
   }
 
@@ -119,7 +126,6 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
   public void start(Context eventLoop) throws IOException {
     loop = eventLoop;
     io = Executors.newSingleThreadExecutor(r -> daemon(r, "aof-io"));
-    rewriter = Executors.newSingleThreadExecutor(r -> daemon(r, "aof-rewrite"));
     node.replyGate = this;
     node.config.onChange("appendonly", v -> loop.runOnContext(x -> {
       if ((Boolean) v && !on) enableAtRuntime();
@@ -136,6 +142,11 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       loader.load(dir, filename, manifest);
       node.log.notice("DB loaded from append only file: " + String.format(java.util.Locale.ROOT, "%.3f",
           (System.currentTimeMillis() - t0) / 1000.0) + " seconds");
+      // As Redis after a load: growth is measured from the base (the incr files' share is unknown).
+      currentSize = 0;
+      for (AofManifest.Entry e : manifest.incrs) currentSize += Files.size(dir.resolve(e.name()));
+      rewriteBaseSize = manifest.base == null ? 0 : Files.size(dir.resolve(manifest.base.name()));
+      currentSize += rewriteBaseSize;
       if (manifest.incrs.isEmpty()) {
         AofManifest.Entry e = new AofManifest.Entry(incrName(1), 1, 'i');
         Files.write(dir.resolve(e.name()), new byte[0]);
@@ -143,19 +154,24 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
         manifest.write(dir, filename);
       }
     } else {
-      // As Redis 7.0: a node turning the AOF on at start writes a base of what it has first.
+      // As Redis 7.0: a node turning the AOF on at start writes a base of what it has first
+      // (its sizes stay 0, as Redis's do, until writes or a rewrite count them).
       manifest = new AofManifest();
       manifest.base = new AofManifest.Entry(baseName(1), 1, 'b');
-      Path tmp = dir.resolve(tempName());
-      writeBase(tmp, AofData.snapshot(node));
-      Files.move(tmp, dir.resolve(manifest.base.name()), StandardCopyOption.REPLACE_EXISTING);
+      DumpFile base = baseFile(dir.resolve(manifest.base.name()));
+      try {
+        node.persistence.writeAll(base, baseAux());
+        base.commit();
+      } catch (IOException | RuntimeException e) {
+        base.abort();
+        throw e;
+      }
       manifest.incrs.add(new AofManifest.Entry(incrName(1), 1, 'i'));
       Files.write(dir.resolve(manifest.incrs.get(0).name()), new byte[0]);
       manifest.write(dir, filename);
       node.log.notice("Creating AOF base file " + manifest.base.name() + " on server start");
     }
     manifestCurrent = true;
-    baseSize = Files.size(dir.resolve(manifest.base == null ? manifest.incrs.get(0).name() : manifest.base.name()));
     Path last = dir.resolve(manifest.incrs.get(manifest.incrs.size() - 1).name());
     incr = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     incrSize = Files.size(last);
@@ -203,12 +219,29 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
     }
     manifestCurrent = false;
     turnOn();
-    if (rewriting) rewriteScheduled = true; // a rewrite of the AOF-off kind runs: ours follows it
-    else rewrite();
+    if ((node.persistence.snapshotRunning() || rewriting) && !node.persistence.aofRewriteRunning()) {
+      rewriteScheduled = true;
+      node.log.warning("AOF was enabled but there is already another background operation. An AOF background was "
+          + "scheduled to start when possible.");
+      return;
+    }
+    if (rewriting) {
+      // A rewrite of the AOF-off kind: its base misses the writes since it started, which went nowhere.
+      node.log.warning("AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF "
+          + "and starting a rewrite now.");
+      node.persistence.abortAofRewrite();
+    }
+    if (!rewrite()) {
+      node.log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the "
+          + "above logs for more info about the error.");
+      rewriteScheduled = true;
+    }
   }
 
   private void disable() {
     on = false;
+    rewriteScheduled = false;
+    node.persistence.abortAofRewrite();
     node.propagation.removeSink(this);
     if (fsyncTimer >= 0) node.vertx().cancelTimer(fsyncTimer);
     fsyncTimer = -1;
@@ -232,7 +265,6 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       });
     }
     io.shutdown();
-    rewriter.shutdownNow();
     try {
       io.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -279,11 +311,11 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
         error = e;
       }
       IOException err = error;
-      loop.runOnContext(v -> written(upTo, chunk.length, err, always));
+      loop.runOnContext(v -> written(ch, upTo, chunk.length, err, always));
     });
   }
 
-  private void written(long upTo, int bytes, IOException error, boolean always) {
+  private void written(FileChannel ch, long upTo, int bytes, IOException error, boolean always) {
     inFlight--;
     if (error != null) {
       lastWriteOk = false;
@@ -295,7 +327,8 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       }
     } else {
       lastWriteOk = true;
-      incrSize += bytes;
+      if (ch == incr) incrSize += bytes; // else the file a rewrite just left behind
+      currentSize += bytes;
     }
     acked = Math.max(acked, upTo);
     releaseHeld();
@@ -343,6 +376,7 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       while (bb.hasRemaining()) incr.write(bb);
       lastWriteOk = true;
       incrSize += bytes;
+      currentSize += bytes;
     } catch (IOException e) {
       lastWriteOk = false;
       node.log.warning("Error writing to the AOF file: " + e.getMessage());
@@ -379,8 +413,23 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
     return filename + "." + seq + ".incr.aof";
   }
 
-  private static String tempName() {
-    return "temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof";
+  /** Redis's temp-rewriteaof-bg-<pid>.aof, numbered so that an aborted writer never shares a file with the next. */
+  private String tempName() {
+    return "temp-rewriteaof-bg-" + ProcessHandle.current().pid() + "-" + (++rewriteSeq) + ".aof";
+  }
+
+  /** A base being written: an RDB dump (aof-use-rdb-preamble yes) or the commands that rebuild the data. */
+  private DumpFile baseFile(Path target) throws IOException {
+    return node.config.bool("aof-use-rdb-preamble")
+        ? DumpFile.create(target, tempName(), node.config.bool("rdbcompression"))
+        : DumpFile.commands(target, tempName());
+  }
+
+  /** An RDB base's aux fields: no replication fields, aof-base 1, as Redis writes them. */
+  private static RdbAux baseAux() {
+    Runtime rt = Runtime.getRuntime();
+    RdbAux a = RdbAux.now(rt.totalMemory() - rt.freeMemory());
+    return new RdbAux(a.redisVer(), a.redisBits(), a.ctimeSec(), a.usedMem(), 0, null, 0, true);
   }
 
   /**
@@ -391,30 +440,84 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
    */
   public void rewriteAfterFullSync() {
     if (!enabled()) return;
-    if (rewriting) rewriteScheduled = true;
+    node.persistence.abortAofRewrite(); // its base would be of the old data set
+    if (node.persistence.snapshotRunning() || rewriting) rewriteScheduled = true;
     else rewrite();
   }
 
-  /** Starts a background rewrite; the caller checked that none runs. */
-  private void rewrite() {
+  /** From the cron when no snapshot runs: a rewrite that had to wait for one (Redis's aof_rewrite_scheduled). */
+  public void startScheduledRewrite() {
+    if (rewriteScheduled && !rewriting && !rewriteLimited()) rewrite();
+  }
+
+  /**
+   * From the cron when no snapshot runs: auto-aof-rewrite-percentage and
+   * auto-aof-rewrite-min-size, growth measured against the size after the last rewrite
+   * (or, after a restart, the base's size), as Redis's serverCron.
+   */
+  public void autoRewrite() {
+    long percentage = node.config.getLong("auto-aof-rewrite-percentage");
+    if (!on || !manifestCurrent || rewriting || percentage == 0) return;
+    if (currentSize <= node.config.getLong("auto-aof-rewrite-min-size")) return;
+    long base = rewriteBaseSize != 0 ? rewriteBaseSize : 1;
+    long growth = currentSize * 100 / base - 100;
+    if (growth >= percentage && !rewriteLimited()) {
+      node.log.notice("Starting automatic rewriting of AOF on " + growth + "% growth");
+      rewrite();
+    }
+  }
+
+  /**
+   * After three failed rewrites in a row the automatic and scheduled ones back off: 1, 2,
+   * 4 ... up to 60 minutes between tries, as Redis's aofRewriteLimited. BGREWRITEAOF by
+   * hand is not held back.
+   */
+  private boolean rewriteLimited() {
+    if (rewriteFailures < 3) {
+      limitDelayMinutes = 0;
+      limitedUntilMs = 0;
+      return false;
+    }
+    long now = System.currentTimeMillis();
+    if (limitedUntilMs != 0) {
+      if (now < limitedUntilMs) return true;
+      limitedUntilMs = 0;
+      return false;
+    }
+    limitDelayMinutes = limitDelayMinutes == 0 ? 1 : Math.min(60, limitDelayMinutes * 2);
+    limitedUntilMs = now + limitDelayMinutes * 60_000;
+    node.log.warning("Background AOF rewrite has repeatedly failed and triggered the limit, will retry in "
+        + limitDelayMinutes + " minutes");
+    return true;
+  }
+
+  /**
+   * Starts a background rewrite: the new incremental file and the snapshot begin in the
+   * same event-loop turn, so the base plus that file are exactly the data. False (logged)
+   * if it could not start; callers start it only when no snapshot runs.
+   */
+  private boolean rewrite() {
+    if (rewriting || node.persistence.snapshotRunning()) return false;
     if (dir == null) locate();
-    rewriting = true;
-    rewriteStartMs = System.currentTimeMillis();
     AofManifest next = new AofManifest();
     List<AofManifest.Entry> obsolete = new ArrayList<>();
+    DumpFile base;
     try {
       Files.createDirectories(dir);
       if (manifest == null) {
         Path mf = AofManifest.path(dir, filename);
         manifest = Files.exists(mf) ? AofManifest.read(mf) : new AofManifest();
       }
+      next.base = new AofManifest.Entry(baseName(manifest.baseSeq() + 1), manifest.baseSeq() + 1, 'b');
+      base = baseFile(dir.resolve(next.base.name()));
     } catch (IOException e) {
-      rewriteDone(false, "Can't prepare the AOF directory: " + e.getMessage());
-      return;
+      lastRewriteOk = false;
+      node.log.warning("Can't rewrite append only file in background: " + e.getMessage());
+      return false;
     }
     if (manifest.base != null) obsolete.add(manifest.base);
     obsolete.addAll(manifest.incrs);
-    next.base = new AofManifest.Entry(baseName(manifest.baseSeq() + 1), manifest.baseSeq() + 1, 'b');
+    boolean startedOn = on;
     if (on) {
       // Every write from now on goes to a new incremental file, which the new base will precede.
       AofManifest.Entry e = new AofManifest.Entry(incrName(manifest.lastIncrSeq() + 1), manifest.lastIncrSeq() + 1, 'i');
@@ -423,8 +526,10 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
         fresh = FileChannel.open(dir.resolve(e.name()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING);
       } catch (IOException ex) {
-        rewriteDone(false, "Can't open the new AOF incr file: " + ex.getMessage());
-        return;
+        base.abort();
+        lastRewriteOk = false;
+        node.log.warning("Can't open the append-only file " + e.name() + ": " + ex.getMessage());
+        return false;
       }
       FileChannel old = incr;
       drainTo(old);
@@ -451,35 +556,25 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
         io.execute(() -> closeQuietly(old));
       }
     }
-    long copyStart = System.nanoTime();
-    List<List<RdbEntry>> snapshot = AofData.snapshot(node);
-    long keys = snapshot.stream().mapToLong(List::size).sum();
-    node.log.notice("Background append only file rewriting: copied " + keys + " keys in "
-        + (System.nanoTime() - copyStart) / 1_000_000 + " ms");
-    Path tmp = dir.resolve(tempName());
-    rewriter.execute(() -> {
-      String failure = null;
-      try {
-        writeBase(tmp, snapshot);
-      } catch (IOException | RuntimeException e) {
-        failure = e.toString();
-      }
-      String f = failure;
-      loop.runOnContext(v -> baseWritten(tmp, next, obsolete, f));
-    });
+    rewriting = true;
+    rewriteScheduled = false;
+    rewriteStartMs = System.currentTimeMillis();
+    rewrites++;
+    node.persistence.startAofSnapshot(base, baseAux(),
+        failure -> baseWritten(next, obsolete, startedOn, failure), this::rewriteAborted);
     node.log.notice("Background append only file rewriting started");
+    return true;
   }
 
-  private void baseWritten(Path tmp, AofManifest next, List<AofManifest.Entry> obsolete, String failure) {
+  /** The snapshot committed the new base (or failed): switch the manifest to it, after the appends queued so far. */
+  private void baseWritten(AofManifest next, List<AofManifest.Entry> obsolete, boolean startedOn, Throwable failure) {
     if (failure != null) {
-      rewriteDone(false, "Background AOF rewrite failed: " + failure);
+      rewriteDone(false, "Background AOF rewrite terminated with error: " + failure);
       return;
     }
-    // After the appends queued so far: the manifest switch, then the old files go.
     io.execute(() -> {
       String error = null;
       try {
-        Files.move(tmp, dir.resolve(next.base.name()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         next.write(dir, filename);
         for (AofManifest.Entry e : obsolete) {
           if (!e.name().equals(next.base.name()) && next.incrs.stream().noneMatch(x -> x.name().equals(e.name()))) {
@@ -494,9 +589,11 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
       loop.runOnContext(v -> {
         if (err == null) {
           manifest = next;
-          // A rewrite scheduled behind this one (appendonly turned on meanwhile) starts from scratch.
-          manifestCurrent = !rewriteScheduled;
-          baseSize = size;
+          if (startedOn) manifestCurrent = true;
+          if (on) {
+            currentSize = size + incrSize;
+            rewriteBaseSize = currentSize;
+          }
         }
         rewriteDone(err == null, err);
       });
@@ -516,54 +613,31 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
     lastRewriteOk = ok;
     lastRewriteTimeSec = (System.currentTimeMillis() - rewriteStartMs) / 1000;
     if (ok) {
-      rewrites++;
       rewriteFailures = 0;
       node.log.notice("Background AOF rewrite finished successfully");
     } else {
       rewriteFailures++;
       node.log.warning(error);
     }
-    if (rewriteScheduled) {
-      rewriteScheduled = false;
-      rewrite();
-    }
+    waitForRewrite();
+    node.persistence.startScheduledBgsave();
   }
 
-  /** A base file: an RDB dump (aof-use-rdb-preamble yes) or the commands that rebuild the data, fsynced. */
-  private void writeBase(Path file, List<List<RdbEntry>> dbs) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-      if (node.config.bool("aof-use-rdb-preamble")) {
-        RdbWriter w = new RdbWriter(out, node.config.bool("rdbcompression"));
-        w.header(RdbAux.now(0));
-        w.aux("aof-base", "1");
-        for (int i = 0; i < dbs.size(); i++) {
-          List<RdbEntry> entries = dbs.get(i);
-          if (entries.isEmpty()) continue;
-          long expires = entries.stream().filter(e -> e.expireAtMs() != RdbEntry.NO_EXPIRY).count();
-          w.selectDb(i, entries.size(), expires);
-          for (RdbEntry e : entries) w.entry(e.key(), e.expireAtMs(), e.value());
-        }
-        w.finish();
-      } else {
-        ByteArrayOutputStream cmd = new ByteArrayOutputStream();
-        for (int i = 0; i < dbs.size(); i++) {
-          if (dbs.get(i).isEmpty()) continue;
-          AofData.resp(cmd, new byte[][] {AofData.b("SELECT"), AofData.b(Integer.toString(i))});
-          for (RdbEntry e : dbs.get(i)) {
-            for (byte[][] argv : AofData.commands(e)) AofData.resp(cmd, argv);
-            if (cmd.size() > 1 << 16) {
-              cmd.writeTo(out);
-              cmd.reset();
-            }
-          }
-        }
-        cmd.writeTo(out);
-      }
-      out.flush();
-      ch.force(true);
-    }
+  /** The snapshot was stopped (appendonly turned off or on again, a full sync, shutdown): not a failure, as in Redis. */
+  private void rewriteAborted() {
+    rewriting = false;
+    lastRewriteTimeSec = (System.currentTimeMillis() - rewriteStartMs) / 1000;
+    waitForRewrite();
+  }
+
+  /** INFO's aof_rewrite_in_progress: from the switch to a new incr file until the manifest names the new base. */
+  public boolean rewriteInProgress() {
+    return rewriting;
+  }
+
+  /** Appendonly is on but the files do not describe the data yet: only a rewrite can fix that, so one is due. */
+  private void waitForRewrite() {
+    if (on && !manifestCurrent) rewriteScheduled = true;
   }
 
   // ---------------------------------------------------------------- INFO
@@ -585,9 +659,9 @@ public final class AofPersistence implements Propagation.Sink, Client.ReplyGate 
   /** The fields Redis adds after module_fork_last_cow_size when the AOF is on. */
   public void infoWhenOn(StringBuilder sb) {
     if (!on) return;
-    field(sb, "aof_current_size", baseSize + incrSize);
-    field(sb, "aof_base_size", baseSize);
-    field(sb, "aof_pending_rewrite", 0);
+    field(sb, "aof_current_size", currentSize);
+    field(sb, "aof_base_size", rewriteBaseSize);
+    field(sb, "aof_pending_rewrite", rewriteScheduled ? 1 : 0);
     field(sb, "aof_buffer_length", buf.size());
     field(sb, "aof_pending_bio_fsync", 0);
     field(sb, "aof_delayed_fsync", 0);

@@ -1,9 +1,12 @@
 package io.redisha.node.persist;
 
 import io.redisha.node.rdb.RdbAux;
+import io.redisha.node.rdb.RdbEntry;
 import io.redisha.node.rdb.RdbValue;
 import io.redisha.node.rdb.RdbWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,6 +19,9 @@ import java.nio.file.StandardOpenOption;
  * {@link #commit} renames over the target after an fsync, and then the directory is
  * fsynced so the rename itself survives a power cut. Whatever happens before the rename
  * (a crash, kill -9, a full disk) leaves the previous dump as it was.
+ *
+ * <p>The dump is an RDB file, or, for an AOF base with aof-use-rdb-preamble no, the
+ * commands that rebuild the same entries ({@link #commands}).
  */
 final class DumpFile {
 
@@ -23,33 +29,59 @@ final class DumpFile {
   private final Path target;
   private final Path temp;
   private final FileChannel channel;
+  /** Null when the dump is written as commands. */
   private final RdbWriter writer;
+  private final OutputStream commandsOut;
+  private final ByteArrayOutputStream commandsBuf;
+  private long commandBytes;
   private boolean done;
   /** False for a replica's payload, read back at once and deleted: no fsync needed. */
   boolean durable = true;
 
-  private DumpFile(Path dir, Path target, Path temp, FileChannel channel, RdbWriter writer) {
+  private DumpFile(Path dir, Path target, Path temp, FileChannel channel, boolean compress, boolean asCommands) {
     this.dir = dir;
     this.target = target;
     this.temp = temp;
     this.channel = channel;
-    this.writer = writer;
+    this.writer = asCommands ? null : new RdbWriter(Channels.newOutputStream(channel), compress);
+    this.commandsOut = asCommands ? Channels.newOutputStream(channel) : null;
+    this.commandsBuf = asCommands ? new ByteArrayOutputStream(1 << 16) : null;
   }
 
-  static DumpFile create(Path target, String tempName, boolean compress) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path temp = dir.resolve(tempName);
-    FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE);
-    return new DumpFile(dir, target, temp, ch, new RdbWriter(Channels.newOutputStream(ch), compress));
+  /** A replica's payload: no file, the RDB goes to {@code out}. */
+  private DumpFile(OutputStream out, boolean compress) {
+    this.dir = null;
+    this.target = null;
+    this.temp = null;
+    this.channel = null;
+    this.writer = new RdbWriter(out, compress);
+    this.commandsOut = null;
+    this.commandsBuf = null;
   }
 
   /**
    * A replica's payload written straight to {@code out} (repl-diskless-sync): no file, and
    * nothing to commit or delete; the stream's owner learns the outcome from the save's callback.
    */
-  static DumpFile stream(java.io.OutputStream out, boolean compress) {
-    return new DumpFile(null, null, null, null, new RdbWriter(out, compress));
+  static DumpFile stream(OutputStream out, boolean compress) {
+    return new DumpFile(out, compress);
+  }
+
+  static DumpFile create(Path target, String tempName, boolean compress) throws IOException {
+    return open(target, tempName, compress, false);
+  }
+
+  /** An AOF base without RDB preamble: SELECT, then per key the commands of {@link AofData#commands}. */
+  static DumpFile commands(Path target, String tempName) throws IOException {
+    return open(target, tempName, false, true);
+  }
+
+  private static DumpFile open(Path target, String tempName, boolean compress, boolean asCommands) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = dir.resolve(tempName);
+    FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE);
+    return new DumpFile(dir, target, temp, ch, compress, asCommands);
   }
 
   Path temp() {
@@ -57,21 +89,39 @@ final class DumpFile {
   }
 
   void header(RdbAux aux) throws IOException {
-    writer.header(aux);
+    if (writer != null) writer.header(aux);
   }
 
   void selectDb(int db, long keys, long expires) throws IOException {
-    writer.selectDb(db, keys, expires);
+    if (writer != null) writer.selectDb(db, keys, expires);
+    else AofData.resp(commandsBuf, new byte[][] {AofData.b("SELECT"), AofData.b(Integer.toString(db))});
   }
 
   void entry(byte[] key, long expireAtMs, RdbValue value) throws IOException {
-    writer.entry(key, expireAtMs, value);
+    if (writer != null) {
+      writer.entry(key, expireAtMs, value);
+      return;
+    }
+    for (byte[][] argv : AofData.commands(new RdbEntry(0, key, expireAtMs, value))) AofData.resp(commandsBuf, argv);
+    if (commandsBuf.size() > 1 << 16) spill();
+  }
+
+  private void spill() throws IOException {
+    commandBytes += commandsBuf.size();
+    commandsBuf.writeTo(commandsOut);
+    commandsBuf.reset();
   }
 
   /** Ends the dump, makes it durable and puts it in place; returns its size in bytes. */
   long commit() throws IOException {
-    writer.finish();
-    long size = writer.bytesWritten();
+    long size;
+    if (writer != null) {
+      writer.finish();
+      size = writer.bytesWritten();
+    } else {
+      spill();
+      size = commandBytes;
+    }
     if (channel == null) {
       done = true;
       return size;

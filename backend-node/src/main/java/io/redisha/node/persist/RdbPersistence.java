@@ -41,7 +41,17 @@ public final class RdbPersistence {
   private static final long RETRY_DELAY_MS = 5000;
 
   private final Node node;
+  /**
+   * The one snapshot running, as Redis runs one child at a time: a BGSAVE, a replica's
+   * payload, or an AOF rewrite's base ({@link #aofChild}). The others wait (scheduled) or
+   * are refused, with Redis's replies.
+   */
   private Snapshot snapshot;
+  /** The running snapshot is an AOF rewrite's (Redis's CHILD_TYPE_AOF); it is told when it is aborted. */
+  private boolean aofChild;
+  private Runnable aofAborted;
+  /** BGSAVE SCHEDULE (or BGSAVE in a transaction) while another snapshot ran: the cron starts it later. */
+  private boolean bgsaveScheduled;
   /** Set while the running snapshot is a full sync's payload rather than a BGSAVE. */
   private java.util.function.Consumer<Throwable> replicationDone;
 
@@ -61,7 +71,7 @@ public final class RdbPersistence {
 
   public void register(Commands commands) {
     commands.register("save", (c, argv) -> {
-      if (snapshot != null) {
+      if (rdbChildRunning()) {
         c.error("ERR Background save already in progress");
         return;
       }
@@ -70,17 +80,25 @@ public final class RdbPersistence {
       else c.error("ERR");
     });
     commands.register("bgsave", (c, argv) -> {
-      // SCHEDULE only differs while an AOF rewrite runs, which this node never does.
       if (argv.length > 2 || (argv.length == 2 && !is(argv[1], "schedule"))) {
         c.error(Args.SYNTAX);
         return;
       }
-      if (snapshot != null) {
+      if (rdbChildRunning()) {
         c.error("ERR Background save already in progress");
-        return;
+      } else if (busy() || c.inExec) {
+        // An AOF rewrite runs (or a transaction, which must not start one): later, if asked to.
+        if (argv.length == 2 || c.inExec) {
+          bgsaveScheduled = true;
+          c.reply().simple("Background saving scheduled");
+        } else {
+          c.error("ERR Another child process is active (AOF?): can't BGSAVE right now. "
+              + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+        }
+      } else {
+        startBgsave();
+        c.reply().simple("Background saving started");
       }
-      startBgsave();
-      c.reply().simple("Background saving started");
     });
     commands.register("lastsave", (c, argv) -> c.reply().integer(node.lastSaveTime));
   }
@@ -232,17 +250,7 @@ public final class RdbPersistence {
     DumpFile f = null;
     try {
       f = DumpFile.create(file(), tempName(""), node.config.bool("rdbcompression"));
-      f.header(aux());
-      for (int i = 0; i < node.databases(); i++) {
-        Db db = node.db(i);
-        if (db.size() == 0) continue;
-        f.selectDb(i, db.size(), db.expiresSize());
-        Map<Key, Long> expires = db.expiresMap();
-        for (Map.Entry<Key, Object> e : db.entries()) {
-          Long w = expires.isEmpty() ? null : expires.get(e.getKey());
-          f.entry(e.getKey().bytes, w == null ? -1 : w, Values.toRdb(e.getValue()));
-        }
-      }
+      writeAll(f, aux());
       f.commit();
     } catch (IOException | RuntimeException e) {
       if (f != null) f.abort();
@@ -254,6 +262,21 @@ public final class RdbPersistence {
     lastBgsaveOk = true;
     node.log.notice("DB saved on disk");
     return true;
+  }
+
+  /** The whole data set into {@code f} now, on the calling thread (SAVE, or an AOF base before the node listens). */
+  void writeAll(DumpFile f, RdbAux a) throws IOException {
+    f.header(a);
+    for (int i = 0; i < node.databases(); i++) {
+      Db db = node.db(i);
+      if (db.size() == 0) continue;
+      f.selectDb(i, db.size(), db.expiresSize());
+      Map<Key, Long> expires = db.expiresMap();
+      for (Map.Entry<Key, Object> e : db.entries()) {
+        Long w = expires.isEmpty() ? null : expires.get(e.getKey());
+        f.entry(e.getKey().bytes, w == null ? -1 : w, Values.toRdb(e.getValue()));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- BGSAVE
@@ -347,11 +370,65 @@ public final class RdbPersistence {
     return true;
   }
 
-  /** Stops a running BGSAVE (SHUTDOWN saves synchronously instead, as Redis kills its child). */
+  /**
+   * An AOF rewrite's new base, written from a copy-on-write snapshot as BGSAVE writes
+   * dump.rdb. False when another snapshot runs (the caller schedules the rewrite). {@code
+   * done} runs on the event loop with null or the failure, after {@code f} was committed;
+   * {@code aborted} runs instead if the snapshot is stopped.
+   */
+  boolean startAofSnapshot(DumpFile f, RdbAux a, java.util.function.Consumer<Throwable> done, Runnable aborted) {
+    if (snapshot != null) return false;
+    aofChild = true;
+    aofAborted = aborted;
+    snapshot = new Snapshot(node, f, a, Vertx.currentContext(), (s, failure) -> {
+      if (snapshot != s) return;
+      snapshot = null;
+      aofChild = false;
+      aofAborted = null;
+      if (failure != null) s.abort();
+      node.log.notice(String.format(java.util.Locale.ROOT, "AOF rewrite snapshot of %d keys: key-table copy %.1f ms, "
+          + "longest walk step %.1f ms on the event loop", s.totalKeys, s.copyNanos / 1e6, s.maxStepNanos / 1e6));
+      done.accept(failure);
+    });
+    snapshot.start("aof-rewrite-writer");
+    return true;
+  }
+
+  /** Whether a snapshot of any kind runs (Redis's hasActiveChildProcess). */
+  public boolean snapshotRunning() {
+    return snapshot != null;
+  }
+
+  /** Whether the running snapshot is a BGSAVE or a replica's payload (Redis's CHILD_TYPE_RDB). */
+  private boolean rdbChildRunning() {
+    return snapshot != null && !aofChild;
+  }
+
+  boolean aofRewriteRunning() {
+    return snapshot != null && aofChild;
+  }
+
+  /** Stops a running AOF rewrite's snapshot, as Redis kills its rewrite child; nothing else. */
+  void abortAofRewrite() {
+    if (aofRewriteRunning()) abortBgsave();
+  }
+
+  /**
+   * Stops whatever snapshot runs (SHUTDOWN saves synchronously instead, as Redis kills its
+   * child; a replica's full sync replaces the data).
+   */
   public void abortBgsave() {
     if (snapshot == null) return;
     snapshot.abort();
     snapshot = null;
+    if (aofChild) {
+      Runnable a = aofAborted;
+      aofChild = false;
+      aofAborted = null;
+      node.log.notice("Killing running AOF rewrite");
+      a.run();
+      return;
+    }
     if (replicationDone != null) {
       // As Redis killing its replication child: the replicas waiting for it are dropped and sync again.
       java.util.function.Consumer<Throwable> d = replicationDone;
@@ -361,12 +438,40 @@ public final class RdbPersistence {
     node.log.warning("Background saving aborted");
   }
 
-  /** The save rules, from the cron: BGSAVE once a rule's changes happened within its seconds. */
+  /**
+   * The background work of the cron, in Redis's order: a scheduled AOF rewrite; when no
+   * snapshot runs, the save rules (BGSAVE once a rule's changes happened within its
+   * seconds) and the automatic AOF rewrite; last a scheduled BGSAVE. Event loop only.
+   */
   public void cron() {
-    if (snapshot != null) return;
+    if (!busy()) node.aof.startScheduledRewrite();
+    if (!busy()) {
+      saveRules(System.currentTimeMillis());
+      if (!busy()) node.aof.autoRewrite();
+    }
+    startScheduledBgsave();
+  }
+
+  /**
+   * A scheduled BGSAVE starts once nothing else runs: from the cron, and at once when an
+   * AOF rewrite ends, as Redis starts it in the cron tick that reaps the rewrite's child.
+   */
+  void startScheduledBgsave() {
+    if (busy() || !bgsaveScheduled) return;
+    if (lastBgsaveOk || System.currentTimeMillis() - lastBgsaveTryMs > RETRY_DELAY_MS) {
+      bgsaveScheduled = false;
+      startBgsave();
+    }
+  }
+
+  /** A snapshot runs, or an AOF rewrite is still switching its manifest after its snapshot. */
+  private boolean busy() {
+    return snapshot != null || node.aof.rewriteInProgress();
+  }
+
+  private void saveRules(long nowMs) {
     String rules = node.config.getString("save");
     if (rules.isBlank()) return;
-    long nowMs = System.currentTimeMillis();
     long sinceSave = nowMs / 1000 - node.lastSaveTime;
     String[] w = rules.trim().split("\\s+");
     for (int i = 0; i + 1 < w.length; i += 2) {
@@ -432,8 +537,9 @@ public final class RdbPersistence {
 
   // ---------------------------------------------------------------- INFO persistence
 
+  /** INFO's rdb_bgsave_in_progress: a BGSAVE or a replica's payload, not an AOF rewrite. */
   public boolean bgsaveInProgress() {
-    return snapshot != null;
+    return rdbChildRunning();
   }
 
   public String lastBgsaveStatus() {
@@ -445,7 +551,7 @@ public final class RdbPersistence {
   }
 
   public long currentBgsaveTimeSec() {
-    return snapshot == null ? -1 : (System.currentTimeMillis() - snapshot.startMs) / 1000;
+    return !rdbChildRunning() ? -1 : (System.currentTimeMillis() - snapshot.startMs) / 1000;
   }
 
   public long saves() {

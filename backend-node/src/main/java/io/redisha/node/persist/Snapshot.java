@@ -13,8 +13,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.BiConsumer;
 
 /**
- * A BGSAVE in progress: the key space as it was when BGSAVE ran, written out while the
- * node keeps serving. Java cannot fork, so the point in time is kept by copy-on-write at
+ * A BGSAVE in progress (or a replica's payload, or an AOF rewrite's new base): the key
+ * space as it was when it started, written out while the node keeps serving. Java cannot fork, so the point in time is kept by copy-on-write at
  * key granularity instead of by the kernel's page copies.
  *
  * <p>At the start each database's key table is copied ({@link KeyTable#frozenCopy}: its
@@ -127,7 +127,11 @@ final class Snapshot {
   }
 
   void start() {
-    Thread t = new Thread(this::writeLoop, "bgsave-writer");
+    start("bgsave-writer");
+  }
+
+  void start(String threadName) {
+    Thread t = new Thread(this::writeLoop, threadName);
     t.setDaemon(true);
     t.start();
     step();
@@ -262,7 +266,13 @@ final class Snapshot {
           break;
         }
         Batch b = (Batch) o;
+        // Read per batch, so that a test can CONFIG SET it back to 0 to let a slow save finish.
+        long delayUs = node.config.getLong("rdb-key-save-delay");
         for (int i = 0; i < b.n; i++) {
+          if (delayUs != 0 && b.keys[i] != null) {
+            keySaveDelay(delayUs);
+            if (aborted) break;
+          }
           Object v = b.values[i];
           if (b.keys[i] == null) {
             DbStart d = (DbStart) v;
@@ -276,7 +286,18 @@ final class Snapshot {
       failure = e;
     }
     if (aborted || failure != null) file.abort();
+    if (aborted) return;
     Throwable f = failure;
-    if (!aborted) context.runOnContext(v -> onDone.accept(this, f));
+    context.runOnContext(v -> onDone.accept(this, f));
+  }
+
+  /**
+   * Redis's rdb-key-save-delay, which its tests use to make a save last: microseconds per
+   * key, or a negative -n for one microsecond on about one key in n. On the writer
+   * thread, so the event loop never waits for it.
+   */
+  private static void keySaveDelay(long us) {
+    if (us < 0) us = java.util.concurrent.ThreadLocalRandom.current().nextLong(-us) == 0 ? 1 : 0;
+    if (us > 0) java.util.concurrent.locks.LockSupport.parkNanos(us * 1000);
   }
 }
