@@ -6,7 +6,13 @@
 #
 # Usage: src/test/bench/replication-vs-redis.sh
 #
+# The two setups run ROUNDS times, interleaved (node then redis, then redis then node, ...),
+# so a drift of the machine's speed hits both alike; the table shows each round, then the
+# medians and the ratios node/redis (for rps, higher is better; for the rest, lower).
+#
 # Environment (defaults in brackets):
+#   ROUNDS [3]          interleaved rounds
+#   DISKLESS [yes]      repl-diskless-sync on both masters (no: the payload goes through a file)
 #   KEYS [1000000]      string keys in the master before the full sync
 #   VALUE_SIZE [64]     bytes per value
 #   REQUESTS [200000]   redis-benchmark SETs per throughput run and during the lag probe
@@ -16,7 +22,8 @@
 #
 # What is measured:
 #   sync ms     from REPLICAOF on an empty replica until its INFO says master_link_status:up
-#               (the master holds KEYS keys; our master makes its RDB in memory and sends it)
+#               (the master holds KEYS keys; both masters make the payload from a snapshot, with
+#               repl-diskless-sync-delay 0, and send it as DISKLESS says)
 #   lag p50/p99 under a redis-benchmark SET load on the master: a probe client SETs a fresh
 #               key on the master and polls the replica until it reads it (ms)
 #   offset lag  the median of master_repl_offset minus the replica's, sampled during the load
@@ -25,6 +32,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
 JAR=${JAR:-target/redis-ha-gateway.jar}
+ROUNDS=${ROUNDS:-3}
+DISKLESS=${DISKLESS:-yes}
 KEYS=${KEYS:-1000000}
 VALUE_SIZE=${VALUE_SIZE:-64}
 REQUESTS=${REQUESTS:-200000}
@@ -48,17 +57,10 @@ stop_all() {
 }
 trap 'stop_all; rm -rf "$WORK"' EXIT
 
+# shellcheck source=lib.sh
+source src/test/bench/lib.sh
 now_ms() { date +%s%3N; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 field() { redis-cli -p "$1" INFO replication | tr -d '\r' | awk -F: -v f="$2" '$1==f {print $2}'; }
-
-await_ping() {
-  local port=$1 deadline=$(( $(date +%s) + 300 ))
-  until [[ $(redis-cli -p "$port" PING 2>/dev/null) == PONG ]]; do
-    (( $(date +%s) < deadline )) || { echo "server on $port never answered; logs in $WORK" >&2; exit 1; }
-    sleep 0.01
-  done
-}
 
 await_link() {
   local port=$1 deadline=$(( $(date +%s) + 600 ))
@@ -68,21 +70,22 @@ await_link() {
   done
 }
 
-# start WHO PORT: our node or redis-server, empty, no persistence.
+# start WHO PORT: our node or redis-server, empty, no persistence, the same replication settings.
 start() {
   local who=$1 port=$2 dir="$WORK/$1-$2"
   mkdir -p "$dir"
+  # No diskless-sync delay: both would otherwise wait 5 s for more replicas before each full sync.
+  local repl=(--repl-diskless-sync "$DISKLESS" --repl-diskless-sync-delay 0)
   if [[ $who == node ]]; then
     # shellcheck disable=SC2086
     "$JAVA" $JAVA_OPTS -jar "$JAR" node --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" \
-      --logfile "$dir/server.log" &
+      "${repl[@]}" --logfile "$dir/server.log" &
   else
-    # No diskless-sync delay: Redis would otherwise wait 5 s for more replicas before each full sync.
     redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no \
-      --repl-diskless-sync-delay 0 --logfile "$dir/server.log" &
+      "${repl[@]}" --logfile "$dir/server.log" &
   fi
   PIDS+=($!)
-  await_ping "$port"
+  await_ping "$port" "$!"
 }
 
 rps() {
@@ -137,11 +140,14 @@ awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN {
 echo "## Replication: node vs redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2)"
 echo
 echo "- machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- $KEYS keys of $VALUE_SIZE bytes for the full sync; redis-benchmark SET -n $REQUESTS -c $CLIENTS; $PROBES probes"
+echo "- $KEYS keys of $VALUE_SIZE bytes for the full sync (repl-diskless-sync $DISKLESS); redis-benchmark SET -n $REQUESTS -c $CLIENTS; $PROBES probes; $ROUNDS interleaved rounds"
 echo
-echo "| | full sync ms | lag p50 ms | lag p99 ms | offset lag (bytes) | master SET rps, 0 replicas | 2 replicas |"
-echo "|---|---|---|---|---|---|---|"
-for who in node redis; do
+echo "| | round | full sync ms | lag p50 ms | lag p99 ms | offset lag (bytes) | master SET rps, 0 replicas | 2 replicas |"
+echo "|---|---|---|---|---|---|---|---|"
+
+# One round of WHO; appends "sync p50 p99 offlag rps0 rps2" to $WORK/WHO.results.
+measure() {
+  local who=$1 round=$2 mp r1 r2 out t0 sync_ms bench p50 p99 offlag rps0 rps2
   mp=$(free_port); start "$who" "$mp"
   rps0=$(rps "$mp")
   redis-cli -p "$mp" FLUSHALL >/dev/null
@@ -161,6 +167,26 @@ for who in node redis; do
   read -r p50 p99 offlag < <(python3 "$WORK/probe.py" "$mp" "$r1" "$PROBES")
   wait "$bench" || true
   rps2=$(rps "$mp")
-  echo "| $who | $sync_ms | $p50 | $p99 | $offlag | $rps0 | $rps2 |"
+  echo "| $who | $round | $sync_ms | $p50 | $p99 | $offlag | $rps0 | $rps2 |"
+  echo "$sync_ms $p50 $p99 $offlag $rps0 $rps2" >>"$WORK/$who.results"
   stop_all
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  if (( round % 2 )); then order=(node redis); else order=(redis node); fi
+  for who in "${order[@]}"; do measure "$who" "$round"; done
 done
+
+col() { awk -v c="$2" '{print $c}' "$WORK/$1.results" | median; }
+declare -A med
+for who in node redis; do
+  row="| $who | median"
+  for c in 1 2 3 4 5 6; do
+    med[$who,$c]=$(col "$who" "$c")
+    row+=" | ${med[$who,$c]}"
+  done
+  echo "$row |"
+done
+row="| node/redis | ratio"
+for c in 1 2 3 4 5 6; do row+=" | $(ratio "${med[node,$c]}" "${med[redis,$c]}")"; done
+echo "$row |"

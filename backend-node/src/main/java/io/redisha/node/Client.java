@@ -53,6 +53,8 @@ public final class Client implements RequestParser.Sink {
   /** What REPLCONF told before PSYNC. */
   int replicaListeningPort;
   String replicaAnnouncedIp;
+  /** REPLCONF capa eof: this replica reads the diskless payload form. */
+  boolean replicaCapaEof;
   private long outstanding;
   long pubsubLimitSince = -1;
 
@@ -111,6 +113,28 @@ public final class Client implements RequestParser.Sink {
     this.authenticated = true;
   }
 
+  /**
+   * The client that applies the master's stream on a replica: listed by CLIENT LIST with
+   * flag M and the link's addresses, killable by CLIENT KILL; reads and writes nothing
+   * itself (the replication link owns the socket) and its replies are dropped, as Redis's.
+   */
+  static Client forMasterLink(Node node, long id, NetSocket link) {
+    return new Client(node, id, link, true);
+  }
+
+  private Client(Node node, long id, NetSocket link, boolean masterLink) {
+    this.node = node;
+    this.id = id;
+    this.socket = link;
+    this.db = node.db(0);
+    this.addr = format(link.remoteAddress());
+    this.laddr = format(link.localAddress());
+    this.createdMs = node.clock.nowMs();
+    this.lastInteractionMs = createdMs;
+    this.authenticated = true;
+    this.isMaster = masterLink;
+  }
+
   /** Redis's fake AOF client: runs commands read from a file, its replies dropped. */
   public static Client loader(Node node) {
     return new Client(node);
@@ -118,6 +142,7 @@ public final class Client implements RequestParser.Sink {
 
   /** Runs one command of a loaded file through the usual guards and dispatch. */
   public void replay(byte[][] argv) {
+    if (socket != null) lastInteractionMs = node.clock.nowMs();
     execute(argv);
     out.take();
   }
@@ -163,7 +188,7 @@ public final class Client implements RequestParser.Sink {
   }
 
   boolean idleTimeoutApplies() {
-    return !isSubscribed() && blocked == null && !monitor;
+    return !isSubscribed() && blocked == null && !monitor && !isMaster && replicaConn == null;
   }
 
   // ---------------------------------------------------------------- input
@@ -341,6 +366,11 @@ public final class Client implements RequestParser.Sink {
       rejectInQueue(Replication.MASTERDOWN);
       return;
     }
+    if (node.replication.refusesLoading(this, spec)) {
+      node.stats.rejected(spec);
+      rejectInQueue(Replication.LOADING);
+      return;
+    }
     if (node.pausedFor(this, spec)) {
       postpone(argv);
       return;
@@ -487,6 +517,10 @@ public final class Client implements RequestParser.Sink {
   /** Writes what was replied so far; called at the end of a read or after async replies. */
   public void flush() {
     if (closed) return;
+    if (isMaster) {
+      out.take(); // the master gets no replies
+      return;
+    }
     if (!out.isEmpty()) {
       Buffer b = out.take();
       if (node.replyGate != null && node.replyGate.hold(this, b)) {

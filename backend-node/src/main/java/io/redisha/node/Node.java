@@ -72,7 +72,7 @@ public final class Node {
 
   private Vertx vertx;
   private final List<NetServer> servers = new ArrayList<>();
-  private long nextClientId = 1;
+  long nextClientId = 1;
   private int port;
   private long cronTimer = -1;
   private long replicationTimer = -1;
@@ -324,12 +324,23 @@ public final class Node {
   }
 
   public boolean paused() {
-    return pauseEndMs != 0;
+    return pauseEndMs != 0 || failoverPause;
+  }
+
+  /** FAILOVER holds writes until it ends; a pause of its own, so CLIENT UNPAUSE does not end it (nor it a CLIENT PAUSE). */
+  private boolean failoverPause;
+
+  void pauseWritesForFailover(boolean on) {
+    failoverPause = on;
+    if (on || pauseEndMs != 0) return;
+    List<Client> held = new ArrayList<>(postponed);
+    postponed.clear();
+    for (Client c : held) c.endPostpone();
   }
 
   boolean pausedFor(Client c, io.redisha.command.CommandSpec spec) {
-    if (pauseEndMs == 0) return false;
-    if (pauseAll) return true;
+    if (pauseEndMs == 0 && !failoverPause) return false;
+    if (pauseAll && pauseEndMs != 0) return true;
     return spec.isWrite() || MAY_REPLICATE.contains(spec.name()) || (spec.name().equals("exec") && c.queueWrites());
   }
 

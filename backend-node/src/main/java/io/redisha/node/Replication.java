@@ -21,9 +21,10 @@ import java.util.Arrays;
  * REPLCONF listening-port, REPLCONF ip-address when announced, REPLCONF capa eof capa
  * psync2, PSYNC). {@code +FULLRESYNC} is followed by an RDB payload, either
  * {@code $<len>\r\n} and that many bytes (the master saved to disk) or
- * {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40 bytes again (diskless); the
- * payload is collected in memory, then replaces the data set. {@code +CONTINUE [replid]}
- * skips it. Then the command stream is applied through the usual dispatcher by a
+ * {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40 bytes again (diskless). The
+ * payload is collected in memory, then parsed on a worker thread into fresh databases
+ * while clients get -LOADING and the link is paused; the event loop swaps them in when
+ * done. {@code +CONTINUE [replid]} skips it. Then the command stream is applied through the usual dispatcher by a
  * connection-less client flagged as the master, which may write on a read-only replica
  * and sees keys past their TTL until the master's DEL.
  *
@@ -38,9 +39,18 @@ import java.util.Arrays;
  * up to {@link #secondOffset} (PSYNC2: the old master's replicas follow a promoted one).
  *
  * <h2>Full sync (master side)</h2>
- * The payload comes from the BGSAVE copy-on-write snapshot written to a temporary file;
- * meanwhile the stream for that replica is kept aside and follows the payload. If a
- * BGSAVE is already running, the payload is made in memory at once instead.
+ * The payload comes from the BGSAVE copy-on-write snapshot; meanwhile the stream for the
+ * replica is kept aside and follows the payload. With repl-diskless-sync yes (and a
+ * replica that sent capa eof) the snapshot's writer thread streams it straight to the
+ * sockets of the replicas gathered during repl-diskless-sync-delay, in the EOF form, and
+ * the kept stream follows each replica's first ACK; otherwise it goes through a temporary
+ * file, which replicas arriving meanwhile share. Replicas that cannot join a running save
+ * wait for the next one (ReplicaConn.waitStart). SYNC is the same without +FULLRESYNC.
+ *
+ * <h2>FAILOVER</h2>
+ * Writes are held (a pause of FAILOVER's own), and once a replica has acknowledged the
+ * whole stream this node becomes its replica and sends PSYNC with FAILOVER, which makes
+ * it master and continue partially.
  *
  * <h2>Timers</h2>
  * One tick a second (as Redis's replicationCron) connects when due, drops a link silent
@@ -72,6 +82,25 @@ public final class Replication {
     boolean handshake() {
       return compareTo(RECEIVE_PONG) >= 0 && compareTo(RECEIVE_PSYNC) <= 0;
     }
+  }
+
+  /** FAILOVER's progress, INFO's master_failover_state. */
+  enum FailoverState {
+    NONE("no-failover"),
+    WAIT_FOR_SYNC("waiting-for-sync"),
+    IN_PROGRESS("failover-in-progress");
+
+    final String info;
+
+    FailoverState(String info) {
+      this.info = info;
+    }
+  }
+
+  private FailoverState failoverState = FailoverState.NONE;
+
+  public String failoverStateName() {
+    return failoverState.info;
   }
 
   public static final String READONLY = "READONLY You can't write against a read only replica.";
@@ -200,6 +229,10 @@ public final class Replication {
 
   public void register(Commands commands) {
     CommandHandler replicaof = (c, argv) -> {
+      if (failoverState != FailoverState.NONE) {
+        c.error("ERR REPLICAOF not allowed while failing over.");
+        return;
+      }
       if (Args.is(argv[1], "no") && Args.is(argv[2], "one")) {
         if (masterHost != null) {
           unsetMaster();
@@ -349,6 +382,7 @@ public final class Replication {
     if (state == State.TRANSFER) {
       payload = null;
       payloadLen = 0;
+      loading = false;
     }
     if (link != null) {
       NetSocket l = link;
@@ -356,8 +390,13 @@ public final class Replication {
       l.close();
     }
     if (master != null) {
-      node.transactions.discard(master);
+      Client m = master;
       master = null;
+      // As Redis's cached master: a partial resync goes on in the database the stream had selected.
+      loadedStreamDb = m.db.id;
+      node.transactions.discard(m);
+      m.closed = true;
+      node.removeClient(m);
     }
     resetInput();
     if (masterHost != null) state = State.CONNECT;
@@ -504,7 +543,11 @@ public final class Replication {
           node.log.notice("(Non critical) Master does not understand REPLCONF capa: " + line);
         }
         state = State.RECEIVE_PSYNC;
-        if (haveHistory) {
+        if (haveHistory && failoverState == FailoverState.IN_PROGRESS) {
+          // The target takes over as master when our replid is its own, then continues partially.
+          node.log.notice("Trying a partial resynchronization (request " + node.replid + ":" + (offset + 1) + ").");
+          send("PSYNC", node.replid, Long.toString(offset + 1), "FAILOVER");
+        } else if (haveHistory) {
           node.log.notice("Trying a partial resynchronization (request " + node.replid + ":" + (offset + 1) + ").");
           send("PSYNC", node.replid, Long.toString(offset + 1));
         } else {
@@ -529,6 +572,15 @@ public final class Replication {
   }
 
   private void psyncReply(String line) {
+    if (failoverState == FailoverState.IN_PROGRESS) {
+      // As Redis: either resync means the target took over; anything else and this node is master again.
+      if (line.startsWith("+FULLRESYNC") || line.startsWith("+CONTINUE")) {
+        clearFailoverState();
+      } else {
+        abortFailover("Failover target rejected psync request");
+        return;
+      }
+    }
     if (line.startsWith("+FULLRESYNC")) {
       String[] p = line.split(" ");
       if (p.length < 3) {
@@ -569,6 +621,7 @@ public final class Replication {
 
   /** Receives the payload; true when it is done (state changed), false when more bytes are needed. */
   private boolean transfer() {
+    if (loading) return false;
     if (payloadExpected < 0 && eofMark == null) {
       // The master sends newlines while it prepares the payload, to keep the link alive.
       while (inPos < inBuf.length() && inBuf.getByte(inPos) == '\n') inPos++;
@@ -606,9 +659,8 @@ public final class Replication {
       // Whatever came after the mark belongs to the stream.
       byte[] rest = Arrays.copyOfRange(payload, at + eofMark.length, payloadLen);
       payloadLen = at;
-      load();
-      if (state == State.CONNECTED && rest.length > 0) streamParser.feed(rest);
-      return true;
+      startLoad(rest);
+      return false;
     }
     int take = (int) Math.min(avail, payloadExpected - payloadLen);
     inBuf.getBytes(inPos, inPos + take, payload, payloadLen);
@@ -620,9 +672,8 @@ public final class Replication {
     }
     byte[] rest = inBuf.getBytes(inPos, inBuf.length());
     resetInput();
-    load();
-    if (state == State.CONNECTED && rest.length > 0) streamParser.feed(rest);
-    return true;
+    startLoad(rest);
+    return false;
   }
 
   private void ensure(int more) {
@@ -639,24 +690,151 @@ public final class Replication {
     return -1;
   }
 
-  /** The payload replaces the data set; then the stream starts at the master's offset. */
-  private void load() {
-    node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+  // ---------------------------------------------------------------- loading the payload
+
+  /** Set while a received payload is parsed on a worker thread: clients get -LOADING, INFO loading:1. */
+  private boolean loading;
+  private long loadStartMs;
+  private long loadTotalBytes;
+  /** Written by the worker thread, read by INFO. */
+  private volatile long loadedBytes;
+
+  public static final String LOADING = "LOADING Redis is loading the dataset in memory";
+
+  public boolean loading() {
+    return loading;
+  }
+
+  /** LOADING: while a payload loads, only commands flagged loading run (as Redis, for every client). */
+  boolean refusesLoading(Client c, CommandSpec spec) {
+    return loading && !c.isMaster && !spec.has(CommandFlag.LOADING);
+  }
+
+  /** INFO persistence's loading_* lines, present while loading as in Redis. */
+  public String loadingInfo() {
+    if (!loading) return "";
+    long elapsed = (node.clock.nowMs() - loadStartMs) / 1000;
+    long done = loadedBytes;
+    long eta = elapsed == 0 ? 1 : elapsed * Math.max(1, loadTotalBytes - done) / (done + 1);
+    return "loading_start_time:" + loadStartMs / 1000 + "\r\n"
+        + "loading_total_bytes:" + loadTotalBytes + "\r\n"
+        + "loading_rdb_used_mem:0\r\n"
+        + "loading_loaded_bytes:" + done + "\r\n"
+        + String.format(java.util.Locale.ROOT, "loading_loaded_perc:%.2f\r\n", loadTotalBytes == 0 ? 0.0 : done * 100.0 / loadTotalBytes)
+        + "loading_eta_seconds:" + eta + "\r\n";
+  }
+
+  /** Fresh databases parsed from a payload, and its repl-stream-db. */
+  private record Loaded(Db[] dbs, long keys, int streamDb) {}
+
+  /**
+   * The payload is parsed on a worker thread into fresh databases while the event loop
+   * keeps answering (-LOADING, INFO, PING's error); the link is paused meanwhile, so the
+   * stream that follows waits in the master's buffer as it does for a Redis replica. The
+   * result replaces the data set on the event loop, unless the link went meanwhile.
+   */
+  private void startLoad(byte[] rest) {
+    loading = true;
+    loadStartMs = node.clock.nowMs();
+    loadTotalBytes = payloadLen;
+    loadedBytes = 0;
+    if (rest.length > 0) inBuf.appendBytes(rest);
+    link.pause();
+    byte[] data = payload;
+    int len = payloadLen;
+    int gen = linkGeneration;
     node.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-    try {
-      node.persistence.loadReplicaPayload(new ByteArrayInputStream(payload, 0, payloadLen),
-          "the master's RDB payload");
-    } catch (IOException e) {
-      node.log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e.getMessage());
+    node.vertx().executeBlocking(() -> parse(data, len), false).onComplete(ar -> {
+      if (gen != linkGeneration) return; // dropLink ended the loading; this data set is not wanted
+      loading = false;
       payload = null;
-      // The data set is empty now: its old history is gone.
-      haveHistory = false;
-      node.replid = Node.randomHex40();
-      offset = 0;
-      dropLink();
-      return;
+      if (ar.failed()) {
+        loadFailed(ar.cause());
+        return;
+      }
+      install(ar.result());
+      if (link != null) {
+        link.resume();
+        process();
+      }
+    });
+  }
+
+  /** Worker thread: touches nothing of the node but the settings that choose encodings. */
+  private Loaded parse(byte[] data, int len) throws IOException {
+    long now = Long.MIN_VALUE; // a replica keeps keys past their TTL: the master's DEL follows
+    Db[] dbs = new Db[node.databases()];
+    for (int i = 0; i < dbs.length; i++) dbs[i] = new Db(node, i);
+    long[] keys = {0};
+    int[] streamDb = {0};
+    java.io.InputStream in = new ByteArrayInputStream(data, 0, len) {
+      @Override
+      public synchronized int read(byte[] b, int off, int n) {
+        int r = super.read(b, off, n);
+        if (r > 0) loadedBytes += r;
+        return r;
+      }
+    };
+    String source = "the master's RDB payload";
+    io.redisha.node.rdb.RdbReader.read(in, source, new io.redisha.node.rdb.RdbVisitor() {
+      @Override
+      public void aux(String name, byte[] value) {
+        if (!name.equals("repl-stream-db")) return;
+        try {
+          int db = Integer.parseInt(new String(value, StandardCharsets.US_ASCII));
+          if (db >= 0 && db < dbs.length) streamDb[0] = db;
+        } catch (NumberFormatException ignored) {
+          // not a number: the stream starts in database 0
+        }
+      }
+
+      @Override
+      public void selectDb(int db) throws IOException {
+        if (db >= dbs.length) {
+          throw new IOException(source + ": the payload has a key in database " + db + " but this node has only "
+              + dbs.length + " (databases)");
+        }
+      }
+
+      @Override
+      public void entry(io.redisha.node.rdb.RdbEntry e) throws IOException {
+        if (e.expireAtMs() >= 0 && e.expireAtMs() < now) return;
+        Object v = io.redisha.node.persist.Values.fromRdb(e.value(), node.config);
+        if (v == null) return;
+        Db db = dbs[e.db()];
+        Key k = new Key(e.key());
+        if (db.dict().put(k, v) != null) {
+          throw new IOException(source + ": duplicate key " + io.redisha.node.rdb.RdbValue.show(e.key()) + " in database " + e.db());
+        }
+        if (e.expireAtMs() >= 0) db.expiresMap().put(k, e.expireAtMs());
+        keys[0]++;
+      }
+    });
+    return new Loaded(dbs, keys[0], streamDb[0]);
+  }
+
+  private void loadFailed(Throwable e) {
+    node.log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e.getMessage());
+    // As Redis: the old data set is gone too, and with it its history.
+    node.persistence.abortBgsave();
+    for (int i = 0; i < node.databases(); i++) node.db(i).flush();
+    haveHistory = false;
+    node.replid = Node.randomHex40();
+    offset = 0;
+    dropLink();
+  }
+
+  /** Event loop: the parsed databases replace the data set; then the stream starts at the master's offset. */
+  private void install(Loaded l) {
+    node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+    node.persistence.abortBgsave();
+    for (int i = 0; i < node.databases(); i++) {
+      Db live = node.db(i);
+      live.flush();
+      live.dict = l.dbs()[i].dict;
+      live.expires = l.dbs()[i].expires;
     }
-    payload = null;
+    payloadStreamDb(l.streamDb());
     // Our replicas' copies belong to the old history: they sync again.
     disconnectReplicas();
     node.replid = pendingReplid;
@@ -667,8 +845,8 @@ public final class Replication {
     haveHistory = true;
     node.dirty++;
     node.aof.rewriteAfterFullSync();
-    node.log.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%.3f seconds)",
-        (node.clock.nowMs() - transferStartMs) / 1000.0));
+    node.log.notice(String.format("MASTER <-> REPLICA sync: Finished with success (%d keys, %.3f seconds, %.3f loading)",
+        l.keys(), (node.clock.nowMs() - transferStartMs) / 1000.0, (node.clock.nowMs() - loadStartMs) / 1000.0));
     startStream();
   }
 
@@ -676,10 +854,9 @@ public final class Replication {
     if (backlog == null) createBacklog();
     state = State.CONNECTED;
     linkDownSinceMs = 0;
-    master = Client.loader(node);
-    master.isMaster = true;
+    master = Client.forMasterLink(node, node.nextClientId++, link);
+    node.clients.put(master.id, master);
     master.db = node.db(loadedStreamDb);
-    loadedStreamDb = 0;
     streamParser = new io.redisha.resp.RequestParser(streamSink);
     streamParser.setAuthRequired(false);
     sendAck();
@@ -699,6 +876,7 @@ public final class Replication {
     public void onCommand(byte[][] argv) {
       if (master == null) return;
       if (argv.length >= 2 && Args.is(argv[0], "replconf") && Args.is(argv[1], "getack")) {
+        master.lastCommand = "replconf";
         sendAck();
       } else {
         applying = true;
@@ -740,6 +918,8 @@ public final class Replication {
         }
       }
       default -> {
+        // The link is paused while the payload loads; its silence then is ours.
+        if (loading) lastIoMs = now;
         if (now - lastIoMs > timeoutMs) {
           node.log.warning("Timeout connecting to the MASTER...");
           dropLink();
@@ -762,6 +942,19 @@ public final class Replication {
     long ackMs;
     /** While its payload is being made: the stream since the payload's offset, sent after it. */
     Buffer waiting;
+    /** Waiting for the next save to start (repl-diskless-sync-delay, or a save running): no +FULLRESYNC yet. */
+    boolean waitStart;
+    long waitSinceMs;
+    /** Reads the EOF-marker payload (REPLCONF capa eof). */
+    boolean capaEof;
+    /** Came with SYNC: no +FULLRESYNC line, no ACKs, never timed out (as Redis's pre-PSYNC replicas). */
+    boolean prePsync;
+    /** Diskless payload bytes are flowing to it: nothing else may be written to its socket. */
+    boolean inPayload;
+    /** Diskless payload sent: the stream kept in {@link #waiting} goes out on its first ACK, as Redis does. */
+    boolean awaitAck;
+    /** Run when its socket drains or it goes: a diskless chunk waiting for it. */
+    Runnable drained;
     /** Bytes handed to the socket and not yet sent, and since when over the soft limit (-1: not). */
     long outstanding;
     long overSoftSince = -1;
@@ -784,7 +977,12 @@ public final class Replication {
 
     /** INFO's state: wait_bgsave while its payload is being made, then online. */
     public String state() {
-      return waiting != null ? "wait_bgsave" : "online";
+      return waitStart || (waiting != null && !awaitAck) ? "wait_bgsave" : "online";
+    }
+
+    /** Has its payload and gets the stream: counts for WAIT and min-replicas. */
+    boolean online() {
+      return !waitStart && waiting == null;
     }
 
     public String ip() {
@@ -875,6 +1073,7 @@ public final class Replication {
     pendingStream = null;
     if (b == null || b.length() == 0) return;
     for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
+      if (r.waitStart) continue; // its payload's offset is not chosen yet
       if (r.waiting != null) {
         r.waiting.appendBuffer(b);
         enforceOutputLimit(r, r.waiting.length());
@@ -965,6 +1164,7 @@ public final class Replication {
   void replicaGone(Client c) {
     if (c.replicaConn == null) return;
     replicas.remove(c.replicaConn);
+    disklessTargetGone(c.replicaConn);
     node.log.notice("Connection with replica " + c.replicaConn.ip() + ":" + c.replicaConn.listeningPort + " lost.");
   }
 
@@ -977,6 +1177,8 @@ public final class Replication {
   void registerMaster(Commands commands) {
     commands.register("replconf", this::replconf);
     commands.register("psync", this::psync);
+    commands.register("sync", this::sync);
+    commands.register("failover", this::failover);
     commands.register("wait", this::waitCommand);
   }
 
@@ -997,8 +1199,10 @@ public final class Replication {
         c.replicaListeningPort = p.intValue();
       } else if (Args.is(opt, "ip-address")) {
         c.replicaAnnouncedIp = val;
-      } else if (Args.is(opt, "capa") || Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
-        // eof and psync2: we always send a sized payload and always understand PSYNC2.
+      } else if (Args.is(opt, "capa")) {
+        if (val.equalsIgnoreCase("eof")) c.replicaCapaEof = true;
+      } else if (Args.is(opt, "rdb-only") || Args.is(opt, "rdb-filter-only")) {
+        // accepted and ignored: every sync here is a full one with the stream after it
       } else if (Args.is(opt, "ack")) {
         // An ACK gets no reply, as in Redis.
         ReplicaConn r = c.replicaConn;
@@ -1006,6 +1210,17 @@ public final class Replication {
         if (r != null && o != null) {
           if (o > r.ackOffset) r.ackOffset = o;
           r.ackMs = node.clock.nowMs();
+          if (failoverState == FailoverState.WAIT_FOR_SYNC) {
+            // Not now: a failover disconnects this very client.
+            node.vertx().runOnContext(v -> updateFailoverStatus());
+          }
+          if (r.awaitAck) {
+            // The replica has loaded the diskless payload: now the stream kept meanwhile can follow it.
+            r.awaitAck = false;
+            Buffer rest = r.waiting;
+            r.waiting = null;
+            if (rest.length() > 0) c.socket().write(rest);
+          }
           checkWaiters();
         }
         return;
@@ -1021,7 +1236,32 @@ public final class Replication {
   }
 
   private void psync(Client c, byte[][] argv) {
+    syncCommand(c, argv, true);
+  }
+
+  /** SYNC, the pre-PSYNC form old tools use: a full sync without the +FULLRESYNC line. */
+  private void sync(Client c, byte[][] argv) {
+    syncCommand(c, argv, false);
+  }
+
+  private void syncCommand(Client c, byte[][] argv, boolean psync) {
     if (c.replicaConn != null) return;
+    if (psync && argv.length > 3 && Args.is(argv[3], "failover")) {
+      if (masterHost == null) {
+        c.error("ERR PSYNC FAILOVER can't be sent to a master.");
+        return;
+      }
+      if (!Args.str(argv[1]).equals(node.replid)) {
+        c.error("ERR PSYNC FAILOVER replid must match my replid.");
+        return;
+      }
+      unsetMaster();
+      node.log.notice("MASTER MODE enabled (failover request from 'id=" + c.id + " addr=" + c.addr + "')");
+    }
+    if (failoverState != FailoverState.NONE) {
+      c.error("NOMASTERLINK Can't SYNC while failing over");
+      return;
+    }
     if (masterHost != null && state != State.CONNECTED) {
       c.error("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
@@ -1032,28 +1272,32 @@ public final class Replication {
     }
     // The replicas online so far get what is pending before the new one joins the list.
     flushStream();
-    String replid = Args.str(argv[1]);
-    Long from = Args.parseLong(argv[2]);
     ReplicaConn r = new ReplicaConn(c);
     r.listeningPort = c.replicaListeningPort;
     r.announcedIp = c.replicaAnnouncedIp;
+    r.capaEof = c.replicaCapaEof;
+    r.prePsync = !psync;
     r.ackMs = node.clock.nowMs();
-    boolean known = replid.equals(node.replid) || (replid.equals(node.replid2) && from != null && from <= secondOffset);
-    if (known && backlog != null && from != null && from >= backlogFirstByte() && from <= offset + 1) {
-      syncPartialOk++;
-      c.reply().simple("CONTINUE " + node.replid);
-      c.flush();
-      byte[] missing = backlogFrom(from);
-      if (missing.length > 0) c.socket().write(Buffer.buffer(missing));
-      c.replicaConn = r;
-      replicas.add(r);
-      node.log.notice("Partial resynchronization request from " + c.addr + " accepted. Sending "
-          + missing.length + " bytes of backlog starting from offset " + from + ".");
-      return;
-    }
-    if (!replid.equals("?")) {
-      syncPartialErr++;
-      node.log.notice("Partial resynchronization not accepted for " + c.addr + " (requested " + replid + ":" + from + ")");
+    if (psync) {
+      String replid = Args.str(argv[1]);
+      Long from = Args.parseLong(argv[2]);
+      boolean known = replid.equals(node.replid) || (replid.equals(node.replid2) && from != null && from <= secondOffset);
+      if (known && backlog != null && from != null && from >= backlogFirstByte() && from <= offset + 1) {
+        syncPartialOk++;
+        c.reply().simple("CONTINUE " + node.replid);
+        c.flush();
+        byte[] missing = backlogFrom(from);
+        if (missing.length > 0) c.socket().write(Buffer.buffer(missing));
+        c.replicaConn = r;
+        replicas.add(r);
+        node.log.notice("Partial resynchronization request from " + c.addr + " accepted. Sending "
+            + missing.length + " bytes of backlog starting from offset " + from + ".");
+        return;
+      }
+      if (!replid.equals("?")) {
+        syncPartialErr++;
+        node.log.notice("Partial resynchronization not accepted for " + c.addr + " (requested " + replid + ":" + from + ")");
+      }
     }
     if (backlog == null) {
       if (masterHost == null && replicas.isEmpty()) {
@@ -1065,7 +1309,43 @@ public final class Replication {
       createBacklog();
     }
     syncFull++;
-    if (startSnapshotSync(r)) return;
+    c.replicaConn = r;
+    replicas.add(r);
+    boolean diskless = node.config.bool("repl-diskless-sync") && r.capaEof;
+    if (disklessSync != null || (snapshotWaiters == null && node.persistence.snapshotRunning())) {
+      // As Redis: a running save it cannot share (a socket target, or not made for replicas) is waited out.
+      node.log.notice(disklessSync != null ? "Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC"
+          : "Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+      waitForNextSave(r);
+      return;
+    }
+    if (diskless && snapshotWaiters == null && node.config.getInt("repl-diskless-sync-delay") > 0) {
+      node.log.notice("Delay next BGSAVE for diskless SYNC");
+      waitForNextSave(r);
+      return;
+    }
+    if (diskless && snapshotWaiters == null) {
+      if (!startDisklessSync(java.util.List.of(r))) waitForNextSave(r);
+      return;
+    }
+    if (!startSnapshotSync(r)) inMemorySync(r);
+  }
+
+  private void waitForNextSave(ReplicaConn r) {
+    r.waitStart = true;
+    r.waitSinceMs = node.clock.nowMs();
+  }
+
+  /** +FULLRESYNC, which a SYNC client does not expect. */
+  private void fullResyncReply(ReplicaConn r, long at) {
+    if (r.prePsync) return;
+    r.client.reply().simple("FULLRESYNC " + node.replid + " " + at);
+    r.client.flush();
+  }
+
+  /** The payload made at once on the event loop (blocking it, as SAVE does): when no background save can start. */
+  private void inMemorySync(ReplicaConn r) {
+    Client c = r.client;
     byte[] rdb;
     try {
       rdb = node.persistence.replicationPayload();
@@ -1076,14 +1356,41 @@ public final class Replication {
     }
     node.log.notice("Replica " + c.addr + " asks for synchronization; full resync, sending " + rdb.length
         + " bytes of RDB (made on the event loop, sent without a file)");
-    c.reply().simple("FULLRESYNC " + node.replid + " " + offset);
-    c.flush();
+    fullResyncReply(r, offset);
     c.socket().write(Buffer.buffer(("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII)));
     c.socket().write(Buffer.buffer(rdb));
     // The payload reflects the data set at this offset; the stream goes on from it, after a SELECT.
     streamDb = masterHost == null ? -1 : streamDb;
-    c.replicaConn = r;
-    replicas.add(r);
+  }
+
+  /**
+   * The replicas waiting for a save start one once none runs and, with diskless sync, once
+   * the longest waiting has waited repl-diskless-sync-delay seconds or
+   * repl-diskless-sync-max-replicas of them wait (Redis's replicationStartPendingFork).
+   */
+  private void startPendingSyncs() {
+    java.util.List<ReplicaConn> pending = new java.util.ArrayList<>();
+    for (ReplicaConn r : replicas) if (r.waitStart && !r.client.isClosed()) pending.add(r);
+    if (pending.isEmpty() || disklessSync != null || snapshotWaiters != null || node.persistence.snapshotRunning()) return;
+    boolean diskless = node.config.bool("repl-diskless-sync");
+    long now = node.clock.nowMs();
+    long maxIdle = 0;
+    boolean allEof = true;
+    for (ReplicaConn r : pending) {
+      maxIdle = Math.max(maxIdle, (now - r.waitSinceMs) / 1000);
+      allEof &= r.capaEof;
+    }
+    int max = node.config.getInt("repl-diskless-sync-max-replicas");
+    if (diskless && !(max > 0 && pending.size() >= max) && maxIdle < node.config.getInt("repl-diskless-sync-delay")) return;
+    flushStream();
+    if (diskless && allEof) {
+      startDisklessSync(pending);
+      return;
+    }
+    for (ReplicaConn r : pending) {
+      r.waitStart = false;
+      if (!startSnapshotSync(r)) inMemorySync(r);
+    }
   }
 
   /** The full syncs waiting for the background payload now being written. */
@@ -1104,10 +1411,7 @@ public final class Replication {
       if (snapshotOffset + 1 < backlogFirstByte()) return false;
       r.waiting = Buffer.buffer(backlogFrom(snapshotOffset + 1));
       snapshotWaiters.add(r);
-      c.reply().simple("FULLRESYNC " + node.replid + " " + snapshotOffset);
-      c.flush();
-      c.replicaConn = r;
-      replicas.add(r);
+      fullResyncReply(r, snapshotOffset);
       node.log.notice("Replica " + c.addr + " asks for synchronization; attached to the background save at offset " + snapshotOffset);
       return true;
     }
@@ -1120,12 +1424,9 @@ public final class Replication {
     snapshotOffset = at;
     waiters.add(r);
     r.waiting = Buffer.buffer();
-    c.reply().simple("FULLRESYNC " + node.replid + " " + at);
-    c.flush();
+    fullResyncReply(r, at);
     // The stream after the payload starts with a SELECT (a replica's upstream stream is proxied as is).
     if (masterHost == null) streamDb = -1;
-    c.replicaConn = r;
-    replicas.add(r);
     node.log.notice("Replica " + c.addr + " asks for synchronization; full resync from a background save at offset " + at);
     return true;
   }
@@ -1156,7 +1457,311 @@ public final class Replication {
         r.ackMs = node.clock.nowMs();
         node.log.notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
       }
+      startPendingSyncs();
     });
+  }
+
+  // ---------------------------------------------------------------- diskless full sync
+
+  /** The diskless payload now flowing, null when none. */
+  private DisklessSync disklessSync;
+
+  /**
+   * repl-diskless-sync: +FULLRESYNC and {@code $EOF:<mark>} now, then the snapshot's writer
+   * thread produces the RDB and {@link DisklessSync} hands it to these replicas' sockets,
+   * then the mark. False when a save could not start.
+   */
+  private boolean startDisklessSync(java.util.List<ReplicaConn> targets) {
+    long at = offset;
+    DisklessSync d = new DisklessSync(targets, Node.randomHex40().getBytes(StandardCharsets.US_ASCII),
+        io.vertx.core.Vertx.currentContext());
+    if (!node.persistence.startReplicationStream(d, failure -> disklessDone(d, failure))) return false;
+    disklessSync = d;
+    Buffer head = Buffer.buffer("$EOF:").appendBytes(d.mark).appendString("\r\n");
+    for (ReplicaConn r : targets) {
+      r.waitStart = false;
+      r.waiting = Buffer.buffer();
+      r.inPayload = true;
+      fullResyncReply(r, at);
+      r.client.socket().write(head);
+      Client c = r.client;
+      // Kept after the transfer too: it only adds a check of a field that is then null.
+      c.socket.drainHandler(v -> {
+        c.resumeInput();
+        Runnable w = r.drained;
+        r.drained = null;
+        if (w != null) w.run();
+      });
+      node.log.notice("Replica " + r.ip() + ":" + r.listeningPort + " asks for synchronization; diskless full resync at offset " + at);
+    }
+    // The stream after the payload starts with a SELECT (a replica's upstream stream is proxied as is).
+    if (masterHost == null) streamDb = -1;
+    return true;
+  }
+
+  private void disklessDone(DisklessSync d, Throwable failure) {
+    if (disklessSync == d) disklessSync = null;
+    // An aborted save may leave its writer waiting for a credit: let it see the end.
+    if (failure != null) d.cancelled = true;
+    long now = node.clock.nowMs();
+    for (ReplicaConn r : d.targets) {
+      r.inPayload = false;
+      Runnable w = r.drained;
+      r.drained = null;
+      if (w != null) w.run();
+      if (r.client.isClosed()) continue;
+      if (failure != null) {
+        node.log.warning("SYNC failed. BGSAVE for the replicas' sockets returned an error: " + failure.getMessage());
+        r.client.close();
+        continue;
+      }
+      r.client.socket().write(Buffer.buffer(d.mark));
+      r.awaitAck = true;
+      r.ackMs = now;
+      node.log.notice("Streamed RDB transfer with replica " + r.ip() + ":" + r.listeningPort
+          + " succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming");
+    }
+    startPendingSyncs();
+  }
+
+  /** A target of the diskless payload went: it no longer holds a chunk back; the last one going stops the save. */
+  private void disklessTargetGone(ReplicaConn r) {
+    Runnable w = r.drained;
+    r.drained = null;
+    if (w != null) w.run();
+    DisklessSync d = disklessSync;
+    if (d == null || !d.targets.contains(r)) return;
+    for (ReplicaConn t : d.targets) if (!t.client.isClosed() && t != r) return;
+    node.log.warning("Diskless rdb transfer, last replica dropped, killing fork child.");
+    d.cancelled = true;
+  }
+
+  /**
+   * The bridge from the snapshot's writer thread to the replicas' sockets. The writer calls
+   * {@link #write} with each buffer the RDB writer fills; a chunk goes to the event loop and
+   * is written to every target there. At most {@link #CHUNKS_IN_FLIGHT} chunks are out at
+   * once: a credit comes back when every socket took its chunk without its write queue
+   * filling, or else when the full ones drain. So the slowest replica sets the pace, and the
+   * snapshot's walk (whose queue then fills) waits with it instead of buffering the data set.
+   */
+  private final class DisklessSync extends java.io.OutputStream {
+    static final int CHUNKS_IN_FLIGHT = 16;
+    final java.util.List<ReplicaConn> targets;
+    final byte[] mark;
+    final io.vertx.core.Context context;
+    final java.util.concurrent.Semaphore credits = new java.util.concurrent.Semaphore(CHUNKS_IN_FLIGHT);
+    volatile boolean cancelled;
+
+    DisklessSync(java.util.List<ReplicaConn> targets, byte[] mark, io.vertx.core.Context context) {
+      this.targets = java.util.List.copyOf(targets);
+      this.mark = mark;
+      this.context = context;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    /** Writer thread: may wait for a credit, never holds the event loop. */
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len == 0) return;
+      Buffer chunk = Buffer.buffer(Arrays.copyOfRange(b, off, off + len));
+      try {
+        while (!credits.tryAcquire(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          if (cancelled) throw new IOException("no replica left to send the payload to");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("payload transfer interrupted");
+      }
+      if (cancelled) throw new IOException("no replica left to send the payload to");
+      context.runOnContext(v -> deliver(chunk));
+    }
+
+    /** Event loop. */
+    private void deliver(Buffer chunk) {
+      int[] full = {0};
+      Runnable drained = () -> {
+        if (--full[0] == 0) credits.release();
+      };
+      for (ReplicaConn r : targets) {
+        if (r.client.isClosed()) continue;
+        NetSocket s = r.client.socket();
+        s.write(chunk);
+        if (s.writeQueueFull()) {
+          full[0]++;
+          Runnable before = r.drained;
+          r.drained = before == null ? drained : () -> {
+            before.run();
+            drained.run();
+          };
+        }
+      }
+      if (full[0] == 0) credits.release();
+    }
+  }
+
+  // ---------------------------------------------------------------- FAILOVER
+
+  /** FAILOVER's deadline (ms, 0: none), FORCE, and the target (null: the first replica caught up). */
+  private long failoverEndMs;
+  private boolean failoverForce;
+  private String failoverHost;
+  private int failoverPort;
+  /** While a failover runs, its progress is checked every 100 ms, as Redis runs its replication cron then. */
+  private long failoverTimer = -1;
+
+  /**
+   * FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms], as Redis 7.0: writes are held,
+   * and once a replica (the target, or any) has acknowledged our whole stream this node
+   * becomes its replica and asks it with PSYNC ... FAILOVER to take over as master.
+   */
+  private void failover(Client c, byte[][] argv) {
+    if (argv.length == 2 && Args.is(argv[1], "abort")) {
+      if (failoverState == FailoverState.NONE) {
+        c.error("ERR No failover in progress.");
+        return;
+      }
+      abortFailover("Failover manually aborted");
+      c.reply().ok();
+      return;
+    }
+    long timeoutMs = 0;
+    boolean force = false;
+    String host = null;
+    long port = 0;
+    for (int j = 1; j < argv.length; j++) {
+      if (Args.is(argv[j], "timeout") && j + 1 < argv.length && timeoutMs == 0) {
+        Long t = Args.parseLong(argv[j + 1]);
+        if (t == null) {
+          c.error("ERR value is not an integer or out of range");
+          return;
+        }
+        if (t <= 0) {
+          c.error("ERR FAILOVER timeout must be greater than 0");
+          return;
+        }
+        timeoutMs = t;
+        j++;
+      } else if (Args.is(argv[j], "to") && j + 2 < argv.length && host == null) {
+        Long p = Args.parseLong(argv[j + 2]);
+        if (p == null) {
+          c.error("ERR value is not an integer or out of range");
+          return;
+        }
+        host = Args.str(argv[j + 1]);
+        port = p;
+        j += 2;
+      } else if (Args.is(argv[j], "force") && !force) {
+        force = true;
+      } else {
+        c.error(Args.SYNTAX);
+        return;
+      }
+    }
+    if (failoverState != FailoverState.NONE) {
+      c.error("ERR FAILOVER already in progress.");
+      return;
+    }
+    if (masterHost != null) {
+      c.error("ERR FAILOVER is not valid when server is a replica.");
+      return;
+    }
+    if (replicas.isEmpty()) {
+      c.error("ERR FAILOVER requires connected replicas.");
+      return;
+    }
+    if (force && (timeoutMs == 0 || host == null)) {
+      c.error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+      return;
+    }
+    if (host != null) {
+      ReplicaConn r = findReplica(host, port);
+      if (r == null) {
+        c.error("ERR FAILOVER target HOST and PORT is not a replica.");
+        return;
+      }
+      if (!r.online() && !r.awaitAck) {
+        c.error("ERR FAILOVER target replica is not online.");
+        return;
+      }
+      failoverHost = host;
+      failoverPort = (int) port;
+      node.log.notice("FAILOVER requested to " + host + ":" + port + ".");
+    } else {
+      node.log.notice("FAILOVER requested to any replica.");
+    }
+    failoverEndMs = timeoutMs > 0 ? node.clock.nowMs() + timeoutMs : 0;
+    failoverForce = force;
+    failoverState = FailoverState.WAIT_FOR_SYNC;
+    node.pauseWritesForFailover(true);
+    failoverTimer = node.vertx().setPeriodic(100, t -> failoverCron());
+    c.reply().ok();
+  }
+
+  private ReplicaConn findReplica(String host, long port) {
+    for (ReplicaConn r : replicas) if (r.ip().equalsIgnoreCase(host) && r.listeningPort == port) return r;
+    return null;
+  }
+
+  private void failoverCron() {
+    updateFailoverStatus();
+    // The old master's handshake with its target is retried at this pace too.
+    if (failoverState == FailoverState.IN_PROGRESS && state == State.CONNECT) connect();
+  }
+
+  /** WAIT_FOR_SYNC: the deadline (abort, or with FORCE go anyway), else fail over to a replica that has all our stream. */
+  private void updateFailoverStatus() {
+    if (failoverState != FailoverState.WAIT_FOR_SYNC) return;
+    if (failoverEndMs != 0 && failoverEndMs <= node.clock.nowMs()) {
+      if (failoverForce) {
+        node.log.notice("FAILOVER to " + failoverHost + ":" + failoverPort + " time out exceeded, failing over.");
+        failoverState = FailoverState.IN_PROGRESS;
+        setMaster(failoverHost, failoverPort);
+      } else {
+        abortFailover("Replica never caught up before timeout");
+      }
+      return;
+    }
+    ReplicaConn target = null;
+    if (failoverHost != null) {
+      target = findReplica(failoverHost, failoverPort);
+    } else {
+      for (ReplicaConn r : replicas) {
+        if (r.ackOffset == offset) {
+          failoverHost = r.ip();
+          failoverPort = r.listeningPort;
+          target = r;
+          break;
+        }
+      }
+    }
+    if (target != null && target.ackOffset == offset) {
+      failoverState = FailoverState.IN_PROGRESS;
+      node.log.notice("Failover target " + failoverHost + ":" + failoverPort + " is synced, failing over.");
+      setMaster(failoverHost, failoverPort);
+    }
+  }
+
+  private void clearFailoverState() {
+    failoverEndMs = 0;
+    failoverForce = false;
+    failoverHost = null;
+    failoverPort = 0;
+    failoverState = FailoverState.NONE;
+    if (failoverTimer >= 0) node.vertx().cancelTimer(failoverTimer);
+    failoverTimer = -1;
+    node.pauseWritesForFailover(false);
+  }
+
+  private void abortFailover(String why) {
+    if (failoverState == FailoverState.NONE) return;
+    node.log.notice(failoverHost != null ? "FAILOVER to " + failoverHost + ":" + failoverPort + " aborted: " + why
+        : "FAILOVER to any replica aborted: " + why);
+    if (failoverState == FailoverState.IN_PROGRESS) unsetMaster();
+    clearFailoverState();
   }
 
   // ---------------------------------------------------------------- WAIT
@@ -1167,7 +1772,7 @@ public final class Replication {
 
   private int acked(long target) {
     int n = 0;
-    for (ReplicaConn r : replicas) if (r.waiting == null && r.ackOffset >= target) n++;
+    for (ReplicaConn r : replicas) if (r.online() && r.ackOffset >= target) n++;
     return n;
   }
 
@@ -1240,7 +1845,7 @@ public final class Replication {
     long maxLag = node.config.getLong("min-replicas-max-lag") * 1000;
     long now = node.clock.nowMs();
     int n = 0;
-    for (ReplicaConn r : replicas) if (r.waiting == null && now - r.ackMs <= maxLag) n++;
+    for (ReplicaConn r : replicas) if (r.online() && now - r.ackMs <= maxLag) n++;
     return n;
   }
 
@@ -1277,19 +1882,27 @@ public final class Replication {
         }
       }
     }
-    if (masterHost == null && backlog != null && !replicas.isEmpty()
+    // As Redis: no PING while a FAILOVER with a timeout holds the writes, so the replicas' offsets can match ours.
+    boolean failoverHolds = failoverState != FailoverState.NONE && failoverEndMs != 0;
+    if (masterHost == null && backlog != null && !replicas.isEmpty() && !failoverHolds
         && now - lastPingMs >= node.config.getInt("repl-ping-replica-period") * 1000L) {
       lastPingMs = now;
       appendStream(encode(new byte[][] {"PING".getBytes(StandardCharsets.US_ASCII)}));
     }
     long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
+    startPendingSyncs();
     for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
-      if (r.waiting != null) {
+      if (r.inPayload) {
+        r.ackMs = now;
+        continue;
+      }
+      if (r.waitStart || (r.waiting != null && !r.awaitAck)) {
         // As Redis: a newline a second keeps a replica waiting for its payload from timing out.
         r.client.socket().write(Buffer.buffer(new byte[] {'\n'}));
         r.ackMs = now;
         continue;
       }
+      if (r.prePsync) continue; // a SYNC replica never ACKs
       if (now - r.ackMs > timeoutMs) {
         node.log.warning("Disconnecting timedout replica: " + r.ip() + ":" + r.listeningPort);
         r.client.close();

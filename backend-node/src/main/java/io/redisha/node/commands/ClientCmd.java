@@ -209,6 +209,7 @@ final class ClientCmd {
 
   /** As Redis's getClientType: a MONITOR counts as normal. Replication links come with the replication issue. */
   static Type typeOf(Client c) {
+    if (c.isMaster) return Type.MASTER;
     if (c.node.replication.isReplicaClient(c)) return Type.REPLICA;
     return c.isSubscribed() ? Type.PUBSUB : Type.NORMAL;
   }
@@ -248,7 +249,8 @@ final class ClientCmd {
     sb.append(" tot-mem=").append(qbuf + argvMem + multiMem + omem);
     sb.append(" events=").append(o.socket().writeQueueFull() ? "rw" : "r");
     sb.append(" cmd=").append(o.lastCommand);
-    sb.append(" user=default");
+    // As Redis: the master's client has no user, it may do anything.
+    sb.append(" user=").append(o.isMaster ? "(superuser)" : "default");
     sb.append(" redir=-1");
     sb.append(" resp=").append(o.protocol());
     return sb.toString();
@@ -259,6 +261,7 @@ final class ClientCmd {
     StringBuilder f = new StringBuilder(4);
     if (o.node.replication.isReplicaClient(o)) f.append('S');
     if (o.isMonitor()) f.append('O');
+    if (o.isMaster) f.append('M');
     if (o.isSubscribed()) f.append('P');
     if (o.inMulti()) f.append('x');
     if (o.isBlocked() || o.isPostponed()) f.append('b');
@@ -343,8 +346,6 @@ final class ClientCmd {
       if (o == c && skipMe) continue;
       victims.add(o);
     }
-    int links = 0;
-    if (type == Type.MASTER && addr == null && laddr == null && id == null && node.replication.killMasterLink()) links = 1;
     for (Client o : victims) {
       // The caller gets its reply before it goes, as in Redis.
       if (o == c) c.closeAfterReply();
@@ -354,7 +355,7 @@ final class ClientCmd {
       if (victims.isEmpty()) c.error("ERR No such client");
       else c.reply().ok();
     } else {
-      c.reply().integer(victims.size() + links);
+      c.reply().integer(victims.size());
     }
   }
 }

@@ -245,7 +245,7 @@ final class InfoCommand {
 
   private void persistence(StringBuilder sb) {
     sb.append("# Persistence\r\n");
-    field(sb, "loading", 0);
+    field(sb, "loading", node.replication.loading() ? 1 : 0);
     field(sb, "async_loading", 0);
     field(sb, "current_cow_peak", 0);
     field(sb, "current_cow_size", 0);
@@ -267,6 +267,7 @@ final class InfoCommand {
     field(sb, "module_fork_in_progress", 0);
     field(sb, "module_fork_last_cow_size", 0);
     node.aof.infoWhenOn(sb);
+    sb.append(node.replication.loadingInfo());
   }
 
   private void stats(StringBuilder sb) {
@@ -357,7 +358,7 @@ final class InfoCommand {
           .append(",state=").append(rc.state()).append(",offset=").append(rc.ackOffset()).append(",lag=").append((now - rc.ackMs()) / 1000)
           .append("\r\n");
     }
-    field(sb, "master_failover_state", "no-failover");
+    field(sb, "master_failover_state", r.failoverStateName());
     field(sb, "master_replid", node.replid);
     field(sb, "master_replid2", node.replid2);
     field(sb, "master_repl_offset", r.offset());

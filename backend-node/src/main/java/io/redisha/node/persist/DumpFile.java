@@ -48,6 +48,25 @@ final class DumpFile {
     this.commandsBuf = asCommands ? new ByteArrayOutputStream(1 << 16) : null;
   }
 
+  /** A replica's payload: no file, the RDB goes to {@code out}. */
+  private DumpFile(OutputStream out, boolean compress) {
+    this.dir = null;
+    this.target = null;
+    this.temp = null;
+    this.channel = null;
+    this.writer = new RdbWriter(out, compress);
+    this.commandsOut = null;
+    this.commandsBuf = null;
+  }
+
+  /**
+   * A replica's payload written straight to {@code out} (repl-diskless-sync): no file, and
+   * nothing to commit or delete; the stream's owner learns the outcome from the save's callback.
+   */
+  static DumpFile stream(OutputStream out, boolean compress) {
+    return new DumpFile(out, compress);
+  }
+
   static DumpFile create(Path target, String tempName, boolean compress) throws IOException {
     return open(target, tempName, compress, false);
   }
@@ -103,6 +122,10 @@ final class DumpFile {
       spill();
       size = commandBytes;
     }
+    if (channel == null) {
+      done = true;
+      return size;
+    }
     if (durable) channel.force(true);
     channel.close();
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -118,6 +141,7 @@ final class DumpFile {
   void abort() {
     if (done) return;
     done = true;
+    if (channel == null) return;
     try {
       channel.close();
     } catch (IOException ignored) {

@@ -349,6 +349,28 @@ public final class RdbPersistence {
   }
 
   /**
+   * repl-diskless-sync: as {@link #startReplicationSave}, but the payload is written by the
+   * snapshot's writer thread straight into {@code out} (which may block it for backpressure),
+   * no file in between. {@code done} runs on the event loop with null or the failure.
+   */
+  public boolean startReplicationStream(java.io.OutputStream out, java.util.function.Consumer<Throwable> done) {
+    if (snapshot != null) return false;
+    RdbAux a = aux().withReplication(node.replication.payloadStreamDb(), node.replid, node.replication.offset());
+    replicationDone = done;
+    snapshot = new Snapshot(node, DumpFile.stream(out, node.config.bool("rdbcompression")), a, Vertx.currentContext(),
+        (s, failure) -> {
+          if (snapshot != s) return;
+          snapshot = null;
+          replicationDone = null;
+          if (failure != null) s.abort();
+          done.accept(failure);
+        });
+    node.log.notice("Starting BGSAVE for SYNC with target: replicas sockets");
+    snapshot.start();
+    return true;
+  }
+
+  /**
    * An AOF rewrite's new base, written from a copy-on-write snapshot as BGSAVE writes
    * dump.rdb. False when another snapshot runs (the caller schedules the rewrite). {@code
    * done} runs on the event loop with null or the failure, after {@code f} was committed;

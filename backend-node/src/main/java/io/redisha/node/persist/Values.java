@@ -18,7 +18,7 @@ import java.util.List;
  * SETRANGE build a new {@link RawString}), so a converted value stays the value it was
  * at conversion time whatever commands run afterwards.
  */
-final class Values {
+public final class Values {
   private Values() {}
 
   static RdbValue toRdb(Object v) {
@@ -56,7 +56,7 @@ final class Values {
    * load with the same *-max-listpack-* and set-max-intset-entries settings; null for an
    * empty collection, which Redis skips too.
    */
-  static Object fromRdb(RdbValue v, Settings config) {
+  public static Object fromRdb(RdbValue v, Settings config) {
     if (v instanceof RdbValue.Str s) return s.bytes();
     if (v instanceof RdbValue.ListOf l) {
       if (l.elements().isEmpty()) return null;
