@@ -2,8 +2,11 @@ package io.redisha.node;
 
 import io.redisha.command.CommandFlag;
 import io.redisha.command.CommandSpec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.redisha.node.commands.Args;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.io.ByteArrayInputStream;
@@ -417,10 +420,20 @@ public final class Replication {
 
   /** A command in canonical multibulk form: what a master sends and counts in its offset. */
   static byte[] encode(byte[][] argv) {
+    byte[] out = new byte[encodedLength(argv)];
+    encode(argv, out, 0);
+    return out;
+  }
+
+  static int encodedLength(byte[][] argv) {
     int n = 1 + digits(argv.length) + 2;
     for (byte[] a : argv) n += 1 + digits(a.length) + 2 + a.length + 2;
-    byte[] out = new byte[n];
-    int p = header(out, 0, '*', argv.length);
+    return n;
+  }
+
+  /** Writes {@code argv} at {@code p}, which has {@link #encodedLength} bytes of room; returns the end. */
+  static int encode(byte[][] argv, byte[] out, int p) {
+    p = header(out, p, '*', argv.length);
     for (byte[] a : argv) {
       p = header(out, p, '$', a.length);
       System.arraycopy(a, 0, out, p, a.length);
@@ -428,20 +441,29 @@ public final class Replication {
       out[p++] = '\r';
       out[p++] = '\n';
     }
-    return out;
+    return p;
   }
 
   private static int header(byte[] out, int p, char type, int value) {
     out[p++] = (byte) type;
-    String digits = Integer.toString(value);
-    for (int i = 0; i < digits.length(); i++) out[p++] = (byte) digits.charAt(i);
-    out[p++] = '\r';
-    out[p++] = '\n';
-    return p;
+    int end = p + digits(value);
+    for (int i = end - 1; i >= p; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    out[end] = '\r';
+    out[end + 1] = '\n';
+    return end + 2;
   }
 
-  private static int digits(long v) {
-    return Long.toString(v).length();
+  /** Decimal digits of a non-negative int. */
+  private static int digits(int v) {
+    int d = 1;
+    while (v >= 10) {
+      v /= 10;
+      d++;
+    }
+    return d;
   }
 
   private void onData(Buffer b) {
@@ -887,7 +909,7 @@ public final class Replication {
         }
       }
       // Our own replicas get the master's stream as it came, so offsets agree along a chain.
-      appendStream(encode(argv));
+      appendStream(argv);
     }
 
     @Override
@@ -1014,10 +1036,10 @@ public final class Replication {
     // A replica forwards its master's bytes as they are (see onCommand), not its own re-encoding.
     if (masterHost != null || backlog == null) return;
     if (db != streamDb) {
-      appendStream(encode(new byte[][] {SELECT, Long.toString(db).getBytes(StandardCharsets.US_ASCII)}));
+      appendStream(new byte[][] {SELECT, Long.toString(db).getBytes(StandardCharsets.US_ASCII)});
       streamDb = db;
     }
-    appendStream(encode(argv));
+    appendStream(argv);
   };
 
   private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
@@ -1042,48 +1064,68 @@ public final class Replication {
     return backlog != null;
   }
 
-  /** Appends stream bytes: to the backlog, to every replica, and to the offset. */
-  private void appendStream(byte[] b) {
+  /**
+   * The stream since the last flush to the replicas, encoded in place: commands are
+   * written here once and copied to the backlog and, once per event-loop turn, into one
+   * pooled buffer per replica. Nothing is allocated per command, which keeps the young
+   * collections (the pauses a replica's reader sees as replication lag) rare.
+   */
+  private byte[] stage = new byte[STAGE_SIZE];
+  private int staged;
+  private boolean flushQueued;
+  private static final int STAGE_SIZE = 16 * 1024;
+
+  /** Appends one command, in canonical multibulk form: to the backlog, to every replica, to the offset. */
+  private void appendStream(byte[][] argv) {
     if (backlog == null) return;
-    int size = backlog.length;
-    int from = 0;
-    if (b.length > size) from = b.length - size;
-    long o = offset + from; // bytes before this chunk's kept part
-    int pos = (int) (o % size);
-    int n = b.length - from;
-    int first = Math.min(n, size - pos);
-    System.arraycopy(b, from, backlog, pos, first);
-    if (n > first) System.arraycopy(b, from + first, backlog, 0, n - first);
-    offset += b.length;
-    if (!replicas.isEmpty()) {
-      // Batched per event-loop turn: a burst of commands costs one write per replica, not one each.
-      if (pendingStream == null) {
-        pendingStream = Buffer.buffer(Math.max(256, b.length));
-        node.vertx().runOnContext(v -> flushStream());
-      }
-      pendingStream.appendBytes(b);
+    int n = encodedLength(argv);
+    if (stage.length - staged < n) stage = Arrays.copyOf(stage, Math.max(stage.length * 2, staged + n));
+    encode(argv, stage, staged);
+    toBacklog(stage, staged, n);
+    if (replicas.isEmpty()) return;
+    staged += n;
+    // Batched per event-loop turn: a burst of commands costs one write per replica, not one each.
+    if (!flushQueued) {
+      flushQueued = true;
+      node.vertx().runOnContext(v -> flushStream());
     }
   }
 
-  private Buffer pendingStream;
+  private void toBacklog(byte[] b, int off, int len) {
+    int size = backlog.length;
+    int from = 0;
+    if (len > size) from = len - size;
+    long o = offset + from; // bytes before this chunk's kept part
+    int pos = (int) (o % size);
+    int n = len - from;
+    int first = Math.min(n, size - pos);
+    System.arraycopy(b, off + from, backlog, pos, first);
+    if (n > first) System.arraycopy(b, off + from + first, backlog, 0, n - first);
+    offset += len;
+  }
 
   /** Sends what the stream gained since the last flush to every replica. */
   private void flushStream() {
-    Buffer b = pendingStream;
-    pendingStream = null;
-    if (b == null || b.length() == 0) return;
-    for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
-      if (r.waitStart) continue; // its payload's offset is not chosen yet
-      if (r.waiting != null) {
-        r.waiting.appendBuffer(b);
-        enforceOutputLimit(r, r.waiting.length());
-      } else {
-        int len = b.length();
-        r.outstanding += len;
-        r.client.socket().write(b).onComplete(ar -> r.outstanding -= len);
-        enforceOutputLimit(r, r.outstanding);
+    flushQueued = false;
+    int len = staged;
+    staged = 0;
+    if (len > 0) {
+      for (ReplicaConn r : new java.util.ArrayList<>(replicas)) {
+        if (r.waitStart) continue; // its payload's offset is not chosen yet
+        if (r.waiting != null) {
+          r.waiting.appendBytes(stage, 0, len);
+          enforceOutputLimit(r, r.waiting.length());
+        } else {
+          ByteBuf bb = ByteBufAllocator.DEFAULT.directBuffer(len, len);
+          bb.writeBytes(stage, 0, len);
+          r.outstanding += len;
+          r.client.socket().write(BufferInternal.buffer(bb)).onComplete(ar -> r.outstanding -= len);
+          enforceOutputLimit(r, r.outstanding);
+        }
       }
     }
+    // A burst (a large MSET, say) grew it: give the memory back.
+    if (stage.length > 64 * STAGE_SIZE) stage = new byte[STAGE_SIZE];
   }
 
   /**
@@ -1092,15 +1134,8 @@ public final class Replication {
    * memory grow without bound; it reconnects and resyncs.
    */
   private void enforceOutputLimit(ReplicaConn r, long pending) {
-    long hard = 256L << 20, soft = 64L << 20, softSeconds = 60;
-    String[] w = node.config.getString("client-output-buffer-limit").split(" ");
-    for (int i = 0; i + 3 < w.length; i += 4) {
-      if (w[i].equals("slave") || w[i].equals("replica")) {
-        hard = Long.parseLong(w[i + 1]);
-        soft = Long.parseLong(w[i + 2]);
-        softSeconds = Long.parseLong(w[i + 3]);
-      }
-    }
+    long[] limits = replicaOutputLimits();
+    long hard = limits[0], soft = limits[1], softSeconds = limits[2];
     long now = node.clock.nowMs();
     boolean over;
     if (hard > 0 && pending > hard) {
@@ -1118,6 +1153,28 @@ public final class Replication {
           + " scheduled to be closed ASAP for overcoming of output buffer limits.");
       r.client.close();
     }
+  }
+
+  private String limitSpec;
+  private long[] limits;
+
+  /** The replica class of client-output-buffer-limit (hard, soft bytes, soft seconds), parsed when it changes. */
+  private long[] replicaOutputLimits() {
+    String spec = node.config.getString("client-output-buffer-limit");
+    if (!spec.equals(limitSpec)) {
+      long[] l = {256L << 20, 64L << 20, 60};
+      String[] w = spec.split(" ");
+      for (int i = 0; i + 3 < w.length; i += 4) {
+        if (w[i].equals("slave") || w[i].equals("replica")) {
+          l[0] = Long.parseLong(w[i + 1]);
+          l[1] = Long.parseLong(w[i + 2]);
+          l[2] = Long.parseLong(w[i + 3]);
+        }
+      }
+      limits = l;
+      limitSpec = spec;
+    }
+    return limits;
   }
 
   /** The backlog's bytes from stream offset {@code from} (1-based) to the end. */
@@ -1813,7 +1870,7 @@ public final class Replication {
       getAckSent = false;
       if (masterHost == null && backlog != null) {
         // Redis sends it with the stream's current database: no SELECT needed.
-        appendStream(encode(new byte[][] {"REPLCONF".getBytes(), "GETACK".getBytes(), "*".getBytes()}));
+        appendStream(new byte[][] {"REPLCONF".getBytes(), "GETACK".getBytes(), "*".getBytes()});
       }
     });
   }
@@ -1887,7 +1944,7 @@ public final class Replication {
     if (masterHost == null && backlog != null && !replicas.isEmpty() && !failoverHolds
         && now - lastPingMs >= node.config.getInt("repl-ping-replica-period") * 1000L) {
       lastPingMs = now;
-      appendStream(encode(new byte[][] {"PING".getBytes(StandardCharsets.US_ASCII)}));
+      appendStream(new byte[][] {"PING".getBytes(StandardCharsets.US_ASCII)});
     }
     long timeoutMs = node.config.getInt("repl-timeout") * 1000L;
     startPendingSyncs();
