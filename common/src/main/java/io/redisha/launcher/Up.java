@@ -111,7 +111,10 @@ final class Up {
     Files.createDirectories(dir);
     Settings s = NodeConfig.create();
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", "", "--metrics-port", Integer.toString(metricsPort)));
+        "--dir", dir.toString(), "--save", "", "--metrics-port", Integer.toString(metricsPort),
+        // Redis waits 5 s for more replicas before a diskless full sync; on one machine that
+        // only delays the demo's replicas (and a failed-over master's return).
+        "--repl-diskless-sync-delay", "0"));
     args.addAll(List.of(extra));
     s.applyAll(ConfigFile.parseArgs(args.toArray(String[]::new)).lines());
     Node node = new Node(s);
