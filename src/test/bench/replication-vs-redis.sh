@@ -18,7 +18,10 @@
 #   REQUESTS [200000]   redis-benchmark SETs per throughput run and during the lag probe
 #   CLIENTS [50]        redis-benchmark connections
 #   PROBES [500]        write-to-visible probes during the load
-#   JAVA [java]  JAVA_OPTS [-XX:+UseSerialGC -Xmn64m]  JAR [target/redis-ha-gateway.jar]
+#   WARMUP [100000]     SETs sent before each measurement, to both servers alike (a JVM compiles
+#                       its hot paths in the first seconds; redis-server gains nothing from it)
+#   JAVA [java]  JAVA_OPTS [the README's: -XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m]
+#   JAR [target/redis-ha-gateway.jar]
 #
 # What is measured:
 #   sync ms     from REPLICAOF on an empty replica until its INFO says master_link_status:up
@@ -40,7 +43,8 @@ REQUESTS=${REQUESTS:-200000}
 CLIENTS=${CLIENTS:-50}
 PROBES=${PROBES:-500}
 JAVA=${JAVA:-java}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m}
+WARMUP=${WARMUP:-100000}
 
 for tool in redis-server redis-cli redis-benchmark python3 "$JAVA"; do
   command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
@@ -86,6 +90,11 @@ start() {
   fi
   PIDS+=($!)
   await_ping "$port" "$!"
+}
+
+warm_up() {
+  (( WARMUP > 0 )) || return 0
+  redis-benchmark -p "$1" -t set -n "$WARMUP" -c "$CLIENTS" -d "$VALUE_SIZE" -r 100000 -q >/dev/null 2>&1
 }
 
 rps() {
@@ -140,7 +149,7 @@ awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN {
 echo "## Replication: node vs redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2)"
 echo
 echo "- machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- $KEYS keys of $VALUE_SIZE bytes for the full sync (repl-diskless-sync $DISKLESS); redis-benchmark SET -n $REQUESTS -c $CLIENTS; $PROBES probes; $ROUNDS interleaved rounds"
+echo "- $KEYS keys of $VALUE_SIZE bytes for the full sync (repl-diskless-sync $DISKLESS); redis-benchmark SET -n $REQUESTS -c $CLIENTS; $PROBES probes; $ROUNDS interleaved rounds; $WARMUP warm-up SETs before each measurement; node JVM: $JAVA_OPTS"
 echo
 echo "| | round | full sync ms | lag p50 ms | lag p99 ms | offset lag (bytes) | master SET rps, 0 replicas | 2 replicas |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -149,6 +158,7 @@ echo "|---|---|---|---|---|---|---|---|"
 measure() {
   local who=$1 round=$2 mp r1 r2 out t0 sync_ms bench p50 p99 offlag rps0 rps2
   mp=$(free_port); start "$who" "$mp"
+  warm_up "$mp"
   rps0=$(rps "$mp")
   redis-cli -p "$mp" FLUSHALL >/dev/null
   out=$(redis-cli -p "$mp" --pipe <"$WORK/load.resp" 2>&1)
@@ -162,6 +172,8 @@ measure() {
   r2=$(free_port); start "$who" "$r2"
   redis-cli -p "$r2" REPLICAOF 127.0.0.1 "$mp" >/dev/null
   await_link "$r2"
+  # The replicas have loaded a payload but not applied a stream yet.
+  warm_up "$mp"
   redis-benchmark -p "$mp" -t set -n "$REQUESTS" -c "$CLIENTS" -d "$VALUE_SIZE" -r 100000 -q >/dev/null 2>&1 &
   bench=$!
   read -r p50 p99 offlag < <(python3 "$WORK/probe.py" "$mp" "$r1" "$PROBES")
