@@ -168,9 +168,14 @@ public final class GatewayFailoverBench {
       await(30_000, "writes keep going after the failover", () -> okCount.get() > okAtFirst + 500);
       for (Thread t : writers) t.interrupt();
       for (Thread t : writers) t.join(20_000);
-      // The sentinels' settled view, not their first answer.
-      String settled = masterAddr(sentinels.get(0));
-      if (!settled.isEmpty()) newMaster = settled;
+      // The sentinels' settled view, not their first answer: every sentinel names the same
+      // master, and not the killed one (a non-leader learns of the switch seconds later).
+      await(30_000, "all sentinels name the same new master", () -> {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int sp : sentinels) seen.add(masterAddr(sp));
+        return seen.size() == 1 && !seen.contains("") && !seen.iterator().next().endsWith(":" + masterPort);
+      });
+      newMaster = masterAddr(sentinels.get(0));
       int newPort = Integer.parseInt(newMaster.substring(newMaster.indexOf(':') + 1));
       long total = 0;
       long lost = 0;
