@@ -1277,6 +1277,7 @@ public final class Replication {
             Buffer rest = r.waiting;
             r.waiting = null;
             if (rest.length() > 0) c.socket().write(rest);
+            askNewcomerForAck();
           }
           checkWaiters();
         }
@@ -1349,6 +1350,7 @@ public final class Replication {
         replicas.add(r);
         node.log.notice("Partial resynchronization request from " + c.addr + " accepted. Sending "
             + missing.length + " bytes of backlog starting from offset " + from + ".");
+        askNewcomerForAck();
         return;
       }
       if (!replid.equals("?")) {
@@ -1511,6 +1513,7 @@ public final class Replication {
         Buffer rest = r.waiting;
         r.waiting = null;
         if (rest.length() > 0) r.client.socket().write(rest);
+        askNewcomerForAck();
         r.ackMs = node.clock.nowMs();
         node.log.notice("Synchronization with replica " + r.ip() + ":" + r.listeningPort + " succeeded");
       }
@@ -1861,6 +1864,16 @@ public final class Replication {
   }
 
   private boolean getAckSent;
+
+  /**
+   * A replica just came online with the stream behind a waiting WAIT's offset (a failover:
+   * the client's write reached the new master before its replicas were re-pointed). The
+   * GETACK sent for that WAIT went before it arrived, so ask again rather than leave the
+   * WAIT to the replica's once-a-second ACK.
+   */
+  private void askNewcomerForAck() {
+    if (!waiters.isEmpty()) getAck();
+  }
 
   /** Asks the replicas for an ACK now (at most once per event-loop turn). */
   private void getAck() {
