@@ -20,12 +20,22 @@ import org.junit.jupiter.api.Test;
 /** What users of a master and its replicas see, on our nodes (and field lists against redis-server). */
 class ReplicationBehaviourTest {
 
+  /**
+   * A node that starts a full sync as soon as a replica asks: Redis's default
+   * repl-diskless-sync-delay of 5 s waits for more replicas, which these stories never bring.
+   */
+  private static TestNode node(String... args) throws Exception {
+    String[] all = java.util.Arrays.copyOf(new String[] {"--repl-diskless-sync-delay", "0"}, 2 + args.length);
+    System.arraycopy(args, 0, all, 2, args.length);
+    return TestNode.start(all);
+  }
+
   static final Reply OK = new Reply.Simple("OK");
 
   @Test
   void waitAndMinReplicasToWrite() throws Exception {
-    try (TestNode m = TestNode.start(); RespClient mc = m.client();
-        TestNode r = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(m.port())); RespClient rc = r.client()) {
+    try (TestNode m = node(); RespClient mc = m.client();
+        TestNode r = node("--replicaof", "127.0.0.1", Integer.toString(m.port())); RespClient rc = r.client()) {
       awaitLinkUp(rc, "the replica");
       mc.call("SET", "a", "1");
       assertEquals(new Reply.Int(1), mc.call("WAIT", "1", "2000"));
@@ -50,8 +60,8 @@ class ReplicationBehaviourTest {
 
   @Test
   void replicaKeepsExpiredKeysUntilTheMastersDel() throws Exception {
-    try (TestNode m = TestNode.start("--enable-debug-command", "yes"); RespClient mc = m.client();
-        TestNode r = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(m.port())); RespClient rc = r.client()) {
+    try (TestNode m = node("--enable-debug-command", "yes"); RespClient mc = m.client();
+        TestNode r = node("--replicaof", "127.0.0.1", Integer.toString(m.port())); RespClient rc = r.client()) {
       awaitLinkUp(rc, "the replica");
       assertEquals(OK, mc.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
       mc.call("SET", "k", "v", "PX", "50");
@@ -66,8 +76,8 @@ class ReplicationBehaviourTest {
 
   @Test
   void staleDataMasterDownAndWrongMasterauth() throws Exception {
-    try (TestNode m = TestNode.start("--requirepass", PW); RespClient mc = m.client();
-        TestNode r = TestNode.start("--masterauth", "wrong", "--replicaof", "127.0.0.1", Integer.toString(m.port()));
+    try (TestNode m = node("--requirepass", PW); RespClient mc = m.client();
+        TestNode r = node("--masterauth", "wrong", "--replicaof", "127.0.0.1", Integer.toString(m.port()));
         RespClient rc = r.client()) {
       auth(mc);
       Await.until(() -> Reply.str(mc.call("INFO", "errorstats")).contains("errorstat_WRONGPASS:count="),
@@ -86,16 +96,16 @@ class ReplicationBehaviourTest {
 
   @Test
   void chainedReplicaHasTheSameOffsets() throws Exception {
-    try (TestNode a = TestNode.start(); RespClient ac = a.client();
-        TestNode b = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(a.port())); RespClient bc = b.client();
-        TestNode c = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(b.port())); RespClient cc = c.client()) {
+    try (TestNode a = node(); RespClient ac = a.client();
+        TestNode b = node("--replicaof", "127.0.0.1", Integer.toString(a.port())); RespClient bc = b.client();
+        TestNode c = node("--replicaof", "127.0.0.1", Integer.toString(b.port())); RespClient cc = c.client()) {
       awaitLinkUp(bc, "the first replica");
       awaitLinkUp(cc, "the chained replica");
       for (int i = 0; i < 50; i++) ac.call("RPUSH", "l", Integer.toString(i));
       ac.call("SELECT", "2");
       ac.call("SET", "in2", "x");
       // A replica of the middle one joining now: its stream continues in database 2 without a SELECT.
-      try (TestNode d = TestNode.start("--replicaof", "127.0.0.1", Integer.toString(b.port())); RespClient dc = d.client()) {
+      try (TestNode d = node("--replicaof", "127.0.0.1", Integer.toString(b.port())); RespClient dc = d.client()) {
         awaitCaughtUp(ac, bc);
         awaitLinkUp(dc, "the late chained replica");
         ac.call("SET", "in2-later", "y");
@@ -114,8 +124,8 @@ class ReplicationBehaviourTest {
   void infoReplicationFieldsAsRedis() throws Exception {
     try (RealRedis rm = RealRedis.start("redis-server", new String[0]);
         RealRedis rr = RealRedis.start("redis-server", new String[] {"--replicaof", "127.0.0.1", "0"});
-        TestNode om = TestNode.start();
-        TestNode or = TestNode.start();
+        TestNode om = node();
+        TestNode or = node();
         RespClient rmc = rm.client(); RespClient rrc = rr.client(); RespClient omc = om.client(); RespClient orc = or.client()) {
       rrc.call("REPLICAOF", "127.0.0.1", Integer.toString(rm.port));
       orc.call("REPLICAOF", "127.0.0.1", Integer.toString(om.port()));
@@ -180,9 +190,9 @@ class ReplicationBehaviourTest {
   @Test
   void replicaAofHoldsTheSyncedDataSet() throws Exception {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("replica-aof-");
-    try (TestNode m = TestNode.start(); RespClient mc = m.client()) {
+    try (TestNode m = node(); RespClient mc = m.client()) {
       for (int i = 0; i < 100; i++) mc.call("SET", "m" + i, "v" + i);
-      try (TestNode r = TestNode.start("--dir", dir.toString(), "--appendonly", "yes"); RespClient rc = r.client()) {
+      try (TestNode r = node("--dir", dir.toString(), "--appendonly", "yes"); RespClient rc = r.client()) {
         rc.call("SET", "local-only", "gone after the sync");
         rc.call("REPLICAOF", "127.0.0.1", Integer.toString(m.port()));
         awaitLinkUp(rc, "the replica");
@@ -192,7 +202,7 @@ class ReplicationBehaviourTest {
         mc.call("DEL", "m7");
         awaitCaughtUp(mc, rc);
       }
-      try (TestNode restarted = TestNode.start("--dir", dir.toString(), "--appendonly", "yes");
+      try (TestNode restarted = node("--dir", dir.toString(), "--appendonly", "yes");
           RespClient c = restarted.client()) {
         assertEquals(Keyspace.dump(mc, 1), Keyspace.dump(c, 1));
       }
@@ -206,7 +216,7 @@ class ReplicationBehaviourTest {
   /** A replica that stops reading is dropped at the replica class's output limit, not buffered forever. */
   @Test
   void replicaThatDoesNotReadIsDroppedAtTheOutputLimit() throws Exception {
-    try (TestNode m = TestNode.start(); RespClient mc = m.client(); RespClient fake = m.client()) {
+    try (TestNode m = node(); RespClient mc = m.client(); RespClient fake = m.client()) {
       assertEquals(OK, mc.call("CONFIG", "SET", "client-output-buffer-limit", "replica 1000000 0 0"));
       fake.send("PSYNC", "?", "-1"); // and never reads again
       Await.until(() -> Info.field(mc, "replication", "connected_slaves") == 1, "the fake replica to be attached");
