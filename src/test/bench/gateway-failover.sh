@@ -17,11 +17,9 @@
 # BENCH_KEEP=1 keeps each scenario's directory (logs of every process).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-for bin in redis-server redis-sentinel java mvn; do
+# shellcheck source=lib.sh
+source src/test/bench/lib.sh
+for bin in redis-server redis-sentinel; do
   command -v "$bin" >/dev/null || { echo "missing $bin" >&2; exit 1; }
 done
-mvn -B -q -o test-compile >/dev/null
-CP_FILE=$(mktemp)
-trap 'rm -f "$CP_FILE"' EXIT
-mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
-java -cp "target/classes:target/test-classes:$(cat "$CP_FILE")" io.redisha.gateway.GatewayFailoverBench "$@"
+run_test_class io.redisha.gateway.GatewayFailoverBench "$@"

@@ -51,3 +51,28 @@ measure_background() {
   echo "$((t1 - t0)) $(cat "$out")"
   rm -f "$out" "$out.ready"
 }
+
+# PIDS holds the processes a script started; stop_pids stops those, and only those.
+PIDS=()
+stop_pids() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+
+# run_test_class CLASS ARGS...: a benchmark written in Java among the tests (a main() in
+# src/test/java), run with the test classpath after compiling; from the project's root.
+run_test_class() {
+  local main=$1 cp_file cp bin
+  shift
+  for bin in java mvn; do
+    command -v "$bin" >/dev/null || { echo "missing $bin" >&2; exit 1; }
+  done
+  mvn -B -q -o test-compile >/dev/null
+  cp_file=$(mktemp)
+  mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
+  cp="target/classes:target/test-classes:$(cat "$cp_file")"
+  rm -f "$cp_file"
+  java -cp "$cp" "$main" "$@"
+}

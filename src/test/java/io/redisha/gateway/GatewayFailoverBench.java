@@ -1,5 +1,6 @@
 package io.redisha.gateway;
 
+import io.redisha.testing.BenchProcesses;
 import io.redisha.testing.Ports;
 import io.redisha.testing.Reply;
 import io.redisha.testing.RespClient;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,15 +198,7 @@ public final class GatewayFailoverBench {
           (firstOkAfterKill.get() - killNanos) / 1_000_000, total, lost, errors.toString());
     } finally {
       for (Thread t : writers) t.interrupt();
-      for (Process p : procs) p.destroyForcibly();
-      for (Process p : procs) p.waitFor(5, TimeUnit.SECONDS);
-      if (System.getenv("BENCH_KEEP") != null) {
-        System.out.println("# kept " + root);
-      } else {
-        try (Stream<Path> s = Files.walk(root)) {
-          s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      BenchProcesses.stopAndClean(procs, root);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.redisha.sentinel;
 
+import io.redisha.testing.BenchProcesses;
 import io.redisha.testing.Ports;
 import io.redisha.testing.Reply;
 import io.redisha.testing.RespClient;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,15 +118,7 @@ public final class FailoverBench {
           && field(masterPort, "master_link_status").equals("up"));
       return new Result(impl, downAfter, writeGap, replicaAt - restart, syncedAt - restart);
     } finally {
-      for (Process p : procs) p.destroyForcibly();
-      for (Process p : procs) p.waitFor(5, TimeUnit.SECONDS);
-      if (System.getenv("BENCH_KEEP") != null) {
-        System.out.println("# kept " + root);
-      } else {
-        try (Stream<Path> s = Files.walk(root)) {
-          s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      BenchProcesses.stopAndClean(procs, root);
     }
   }
 
