@@ -5,11 +5,8 @@ import io.redisha.command.CommandSpec;
 import io.redisha.node.persist.RdbPersistence;
 import io.redisha.resp.ReplyWriter;
 import io.redisha.resp.RequestParser;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.util.ReferenceCountUtil;
+import io.redisha.resp.SocketReads;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -98,8 +95,7 @@ public final class Client implements RequestParser.Sink {
     parser.setAuthRequired(!authenticated);
     parser.setMaxBulkLen(node.config.getLong("proto-max-bulk-len"));
     applyKeepAlive(socket, node.config.getInt("tcp-keepalive"));
-    if (socket instanceof NetSocketInternal internal) internal.messageHandler(this::onMessage);
-    else socket.handler(this::onData);
+    SocketReads.handle(socket, this::onData);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(err -> close());
     socket.drainHandler(v -> resumeInput());
@@ -197,53 +193,6 @@ public final class Client implements RequestParser.Sink {
   }
 
   // ---------------------------------------------------------------- input
-
-  /**
-   * What the socket read, as Netty's own (direct, pooled) buffer: copied into a per-thread
-   * array the parser reads during the call only, instead of into a new heap buffer per
-   * read as Vert.x's Buffer handler does. A read while that array is in use (a command
-   * that resumed another client's socket, say) gets an array of its own.
-   */
-  private void onMessage(Object msg) {
-    if (!(msg instanceof ByteBuf bb)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    try {
-      int n = bb.readableBytes();
-      if (bb.hasArray()) {
-        onData(bb.array(), bb.arrayOffset() + bb.readerIndex(), n);
-        return;
-      }
-      Scratch s = SCRATCH.get();
-      if (s.busy) {
-        onData(ByteBufUtil.getBytes(bb), 0, n);
-        return;
-      }
-      if (s.bytes.length < n) s.bytes = new byte[n];
-      bb.getBytes(bb.readerIndex(), s.bytes, 0, n);
-      s.busy = true;
-      try {
-        onData(s.bytes, 0, n);
-      } finally {
-        s.busy = false;
-      }
-    } finally {
-      bb.release();
-    }
-  }
-
-  private static final class Scratch {
-    byte[] bytes = new byte[64 * 1024];
-    boolean busy;
-  }
-
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-  private void onData(Buffer data) {
-    byte[] b = data.getBytes();
-    onData(b, 0, b.length);
-  }
 
   private void onData(byte[] data, int off, int len) {
     if (closed) return;

@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.redisha.gateway.GatewayConfig.HostPort;
 import io.redisha.resp.RespFramer;
+import io.redisha.resp.SocketReads;
 import io.redisha.resp.RespProtocolException;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +94,7 @@ final class BackendConn {
       }
       socket = ar.result();
       connected = true;
-      socket.handler(this::onData);
+      SocketReads.handle(socket, this::onData);
       socket.closeHandler(v -> fail("connection to " + addr + " closed"));
       socket.exceptionHandler(e -> fail("connection to " + addr + ": " + e.getMessage()));
       flush();
@@ -244,19 +244,18 @@ final class BackendConn {
     if (socket != null) socket.resume();
   }
 
-  private void onData(Buffer b) {
-    ByteBuf bb = ((BufferInternal) b).getByteBuf();
+  /** One read's bytes, {@code src[off, off + n)}, ours during this call only (see SocketReads). */
+  private void onData(byte[] src, int off, int n) {
     byte[] a;
     int p;
     int end;
-    if (partialLen == 0 && bb.hasArray()) {
-      a = bb.array();
-      p = bb.arrayOffset() + bb.readerIndex();
-      end = p + b.length();
+    if (partialLen == 0) {
+      a = src;
+      p = off;
+      end = off + n;
     } else {
-      int n = b.length();
       if (partialLen + n > partial.length) partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLen + n));
-      b.getBytes(0, n, partial, partialLen);
+      System.arraycopy(src, off, partial, partialLen, n);
       partialLen += n;
       a = partial;
       p = 0;

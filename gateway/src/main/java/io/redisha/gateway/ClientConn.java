@@ -7,6 +7,7 @@ import io.redisha.command.CommandSpec;
 import io.redisha.command.CommandTable;
 import io.redisha.resp.ReplyWriter;
 import io.redisha.resp.RequestParser;
+import io.redisha.resp.SocketReads;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ final class ClientConn {
       }
     });
     parser.setAuthRequired(!authed);
-    socket.handler(parser::feed);
+    SocketReads.handle(socket, parser::feed);
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> socket.close());
     socket.drainHandler(v -> resumeInput());

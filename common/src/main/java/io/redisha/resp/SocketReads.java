@@ -1,0 +1,75 @@
+package io.redisha.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * A socket's reads as bytes the handler may look at during the call only, without the
+ * new heap buffer per read that Vert.x's {@code handler(Buffer)} copies each read into.
+ *
+ * <p>Netty's own buffer comes through {@link NetSocketInternal#messageHandler} and is
+ * copied into one array per event-loop thread, which every connection on that loop
+ * shares: the parsers here keep an unfinished tail in their own arrays, never the
+ * caller's. A read that arrives while that array is in use (a command that resumed
+ * another connection's socket, whose queued reads are then delivered at once) gets an
+ * array of its own. Pausing the socket works as with a Buffer handler.
+ */
+public final class SocketReads {
+
+  /** The bytes of one read, {@code a[off, off + len)}, valid during the call only. */
+  public interface Handler {
+    void onBytes(byte[] a, int off, int len);
+  }
+
+  private static final class Scratch {
+    byte[] bytes = new byte[64 * 1024];
+    boolean busy;
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private SocketReads() {}
+
+  public static void handle(NetSocket socket, Handler h) {
+    if (socket instanceof NetSocketInternal internal) {
+      internal.messageHandler(msg -> deliver(msg, h));
+    } else {
+      socket.handler(b -> {
+        byte[] a = b.getBytes();
+        h.onBytes(a, 0, a.length);
+      });
+    }
+  }
+
+  private static void deliver(Object msg, Handler h) {
+    if (!(msg instanceof ByteBuf bb)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    try {
+      int n = bb.readableBytes();
+      if (bb.hasArray()) {
+        h.onBytes(bb.array(), bb.arrayOffset() + bb.readerIndex(), n);
+        return;
+      }
+      Scratch s = SCRATCH.get();
+      if (s.busy) {
+        h.onBytes(ByteBufUtil.getBytes(bb), 0, n);
+        return;
+      }
+      if (s.bytes.length < n) s.bytes = new byte[n];
+      bb.getBytes(bb.readerIndex(), s.bytes, 0, n);
+      s.busy = true;
+      try {
+        h.onBytes(s.bytes, 0, n);
+      } finally {
+        s.busy = false;
+      }
+    } finally {
+      bb.release();
+    }
+  }
+}
