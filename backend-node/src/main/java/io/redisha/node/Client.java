@@ -5,7 +5,7 @@ import io.redisha.command.CommandSpec;
 import io.redisha.node.persist.RdbPersistence;
 import io.redisha.resp.ReplyWriter;
 import io.redisha.resp.RequestParser;
-import io.redisha.resp.SocketReads;
+import io.redisha.resp.Sockets;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +95,7 @@ public final class Client implements RequestParser.Sink {
     parser.setAuthRequired(!authenticated);
     parser.setMaxBulkLen(node.config.getLong("proto-max-bulk-len"));
     applyKeepAlive(socket, node.config.getInt("tcp-keepalive"));
-    SocketReads.handle(socket, this::onData);
+    Sockets.handle(socket, this::onData);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(err -> close());
     socket.drainHandler(v -> resumeInput());
@@ -145,7 +145,7 @@ public final class Client implements RequestParser.Sink {
   public void replay(byte[][] argv) {
     if (socket != null) lastInteractionMs = node.clock.nowMs();
     execute(argv);
-    out.take();
+    out.discard();
   }
 
   /**
@@ -282,11 +282,9 @@ public final class Client implements RequestParser.Sink {
     int before = replyMode;
     if (before == REPLY_OFF || before == REPLY_SKIP) {
       // CLIENT REPLY OFF|SKIP: the command runs, its reply is dropped, unless it was CLIENT REPLY ON.
-      Buffer kept = out.take();
+      int mark = out.mark();
       dispatch(argv);
-      Buffer produced = out.take();
-      out.raw(kept);
-      if (replyMode == REPLY_ON) out.raw(produced);
+      if (replyMode != REPLY_ON) out.truncate(mark);
     } else {
       dispatch(argv);
     }
@@ -519,7 +517,7 @@ public final class Client implements RequestParser.Sink {
   public void flush() {
     if (closed) return;
     if (isMaster) {
-      out.take(); // the master gets no replies
+      out.discard(); // the master gets no replies
       return;
     }
     if (!out.isEmpty()) {
@@ -536,7 +534,10 @@ public final class Client implements RequestParser.Sink {
   /** A reply the gate held is now allowed out. */
   public void release(Buffer b) {
     heldReplies--;
-    if (closed) return;
+    if (closed) {
+      Sockets.discard(b);
+      return;
+    }
     send(b);
     if (closeAfterReply && heldReplies == 0) close();
   }
@@ -547,10 +548,10 @@ public final class Client implements RequestParser.Sink {
     if (isSubscribed() || monitor) {
       int len = b.length();
       outstanding += len;
-      socket.write(b).onComplete(ar -> outstanding -= len);
+      Sockets.write(socket, b).onComplete(ar -> outstanding -= len);
       enforcePubsubLimit();
     } else {
-      socket.write(b);
+      Sockets.write(socket, b);
       if (socket.writeQueueFull()) {
         socket.pause();
         parser.pause();

@@ -5,6 +5,7 @@ import io.redisha.command.CommandSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.redisha.node.commands.Args;
+import io.redisha.resp.Sockets;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetClientOptions;
@@ -1119,7 +1120,7 @@ public final class Replication {
           ByteBuf bb = ByteBufAllocator.DEFAULT.directBuffer(len, len);
           bb.writeBytes(stage, 0, len);
           r.outstanding += len;
-          r.client.socket().write(BufferInternal.buffer(bb)).onComplete(ar -> r.outstanding -= len);
+          Sockets.write(r.client.socket(), BufferInternal.buffer(bb)).onComplete(ar -> r.outstanding -= len);
           enforceOutputLimit(r, r.outstanding);
         }
       }

@@ -60,6 +60,28 @@ public final class ReplyWriter {
     return BufferInternal.buffer(bb);
   }
 
+  /** What was written since the last call, as a plain array (for a caller that keeps or copies it), and starts again. */
+  public byte[] takeBytes() {
+    byte[] b = java.util.Arrays.copyOf(out.buf, out.pos);
+    out.reset();
+    return b;
+  }
+
+  /** Drops what was written since the last call: replies nobody reads (a replayed file, the master's stream). */
+  public void discard() {
+    out.reset();
+  }
+
+  /** A position to come back to with {@link #truncate}. */
+  public int mark() {
+    return out.pos;
+  }
+
+  /** Drops what was written after {@code mark}. */
+  public void truncate(int mark) {
+    out.pos = mark;
+  }
+
   public ReplyWriter ok() {
     out.appendBytes(OK);
     return this;

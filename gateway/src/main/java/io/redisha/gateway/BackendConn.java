@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.redisha.gateway.GatewayConfig.HostPort;
 import io.redisha.resp.RespFramer;
-import io.redisha.resp.SocketReads;
+import io.redisha.resp.Sockets;
 import io.redisha.resp.RespProtocolException;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
@@ -94,7 +94,7 @@ final class BackendConn {
       }
       socket = ar.result();
       connected = true;
-      SocketReads.handle(socket, this::onData);
+      Sockets.handle(socket, this::onData);
       socket.closeHandler(v -> fail("connection to " + addr + " closed"));
       socket.exceptionHandler(e -> fail("connection to " + addr + ": " + e.getMessage()));
       flush();
@@ -226,7 +226,7 @@ final class BackendConn {
     if (!connected || closed || out == null) return;
     ByteBuf b = out;
     out = null;
-    socket.write(BufferInternal.buffer(b));
+    Sockets.write(socket, BufferInternal.buffer(b));
     sentCount += queuedCount;
     queuedCount = 0;
   }
@@ -244,7 +244,7 @@ final class BackendConn {
     if (socket != null) socket.resume();
   }
 
-  /** One read's bytes, {@code src[off, off + n)}, ours during this call only (see SocketReads). */
+  /** One read's bytes, {@code src[off, off + n)}, ours during this call only (see Sockets). */
   private void onData(byte[] src, int off, int n) {
     byte[] a;
     int p;

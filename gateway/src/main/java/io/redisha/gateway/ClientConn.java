@@ -7,7 +7,7 @@ import io.redisha.command.CommandSpec;
 import io.redisha.command.CommandTable;
 import io.redisha.resp.ReplyWriter;
 import io.redisha.resp.RequestParser;
-import io.redisha.resp.SocketReads;
+import io.redisha.resp.Sockets;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +98,7 @@ final class ClientConn {
       }
     });
     parser.setAuthRequired(!authed);
-    SocketReads.handle(socket, parser::feed);
+    Sockets.handle(socket, parser::feed);
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> socket.close());
     socket.drainHandler(v -> resumeInput());
@@ -505,7 +505,7 @@ final class ClientConn {
     if (from != null && from == active) activeInflight--;
     local.setProtocol(proto);
     local.error(error);
-    byte[] bytes = local.take().getBytes();
+    byte[] bytes = local.takeBytes();
     if (gw.metrics != null) gw.metrics.completed(s, from, (byte) '-');
     complete0(s, bytes);
     afterReply();
@@ -662,13 +662,13 @@ final class ClientConn {
     w.accept(local);
     Slot s = new Slot(this, null, Slot.Route.LOCAL, false);
     replies.add(s);
-    byte[] b = local.take().getBytes();
+    byte[] b = local.takeBytes();
     if (gw.metrics != null) gw.metrics.local(currentSpec, b[0]);
     complete0(s, b);
   }
 
   private void appendLocal() {
-    byte[] b = local.take().getBytes();
+    byte[] b = local.takeBytes();
     append(b, 0, b.length);
   }
 
@@ -688,7 +688,7 @@ final class ClientConn {
     if (closed || out == null) return;
     ByteBuf bb = out;
     out = null;
-    socket.write(BufferInternal.buffer(bb));
+    Sockets.write(socket, BufferInternal.buffer(bb));
     if (closing) {
       socket.close();
       return;
@@ -867,7 +867,7 @@ final class ClientConn {
     String body = new String(a, start, off + len - 2 - start, StandardCharsets.UTF_8);
     local.setProtocol(proto);
     local.verbatim(gw.infoSection() + "\r\n" + body);
-    return local.take().getBytes();
+    return local.takeBytes();
   }
 
   private Integer parseDb(byte[] arg) {

@@ -2,6 +2,7 @@ package io.redisha.sentinel;
 
 import io.redisha.resp.ReplyWriter;
 import io.redisha.resp.RequestParser;
+import io.redisha.resp.Sockets;
 import io.redisha.util.Glob;
 import io.redisha.util.Log;
 import io.vertx.core.Future;
@@ -64,7 +65,7 @@ final class SentinelServer {
     }
 
     void flush() {
-      if (!out.isEmpty()) socket.write(out.take());
+      if (!out.isEmpty()) Sockets.write(socket, out.take());
     }
 
     int subscriptions() {

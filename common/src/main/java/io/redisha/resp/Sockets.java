@@ -3,12 +3,18 @@ package io.redisha.resp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
 /**
- * A socket's reads as bytes the handler may look at during the call only, without the
- * new heap buffer per read that Vert.x's {@code handler(Buffer)} copies each read into.
+ * Socket I/O for the RESP connections, around two costs of Vert.x's plain NetSocket API.
+ *
+ * <p>Reads ({@link #handle}): a socket's reads as bytes the handler may look at during the
+ * call only, without the new heap buffer per read that Vert.x's {@code handler(Buffer)}
+ * copies each read into.
  *
  * <p>Netty's own buffer comes through {@link NetSocketInternal#messageHandler} and is
  * copied into one array per event-loop thread, which every connection on that loop
@@ -17,7 +23,7 @@ import io.vertx.core.net.NetSocket;
  * another connection's socket, whose queued reads are then delivered at once) gets an
  * array of its own. Pausing the socket works as with a Buffer handler.
  */
-public final class SocketReads {
+public final class Sockets {
 
   /** The bytes of one read, {@code a[off, off + len)}, valid during the call only. */
   public interface Handler {
@@ -31,7 +37,24 @@ public final class SocketReads {
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-  private SocketReads() {}
+  private Sockets() {}
+
+  /**
+   * Writes: {@code socket.write(Buffer)} hands Netty an unreleasable view of a pooled
+   * direct buffer (Vert.x 5's {@code getByteBuf()}), so the pool never gets it back and
+   * only the garbage collector frees it. This passes the buffer itself, which Netty
+   * releases once written; a heap buffer's release does nothing, so any Buffer may come
+   * here, but only once.
+   */
+  public static Future<Void> write(NetSocket socket, Buffer b) {
+    if (socket instanceof NetSocketInternal internal) return internal.writeMessage(((BufferInternal) b).byteBuf());
+    return socket.write(b);
+  }
+
+  /** Gives a pooled buffer back that will not be written after all. */
+  public static void discard(Buffer b) {
+    ReferenceCountUtil.release(((BufferInternal) b).byteBuf());
+  }
 
   public static void handle(NetSocket socket, Handler h) {
     if (socket instanceof NetSocketInternal internal) {
