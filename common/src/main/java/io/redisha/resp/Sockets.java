@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
@@ -47,13 +47,13 @@ public final class Sockets {
    * here, but only once.
    */
   public static Future<Void> write(NetSocket socket, Buffer b) {
-    if (socket instanceof NetSocketInternal internal) return internal.writeMessage(((BufferInternal) b).byteBuf());
+    if (socket instanceof NetSocketInternal internal && b instanceof BufferImpl impl) return internal.writeMessage(impl.byteBuf());
     return socket.write(b);
   }
 
   /** Gives a pooled buffer back that will not be written after all. */
   public static void discard(Buffer b) {
-    ReferenceCountUtil.release(((BufferInternal) b).byteBuf());
+    if (b instanceof BufferImpl impl) ReferenceCountUtil.release(impl.byteBuf());
   }
 
   public static void handle(NetSocket socket, Handler h) {
