@@ -3,6 +3,7 @@ package io.redisha.node.persist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redisha.testing.NodeProcess;
 import io.redisha.testing.Datasets;
 import io.redisha.testing.RealRedis;
 import io.redisha.testing.Reply;

@@ -1,10 +1,8 @@
-package io.redisha.node.persist;
+package io.redisha.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redisha.launcher.Main;
-import io.redisha.testing.Ports;
-import io.redisha.testing.RespClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +15,17 @@ import java.util.concurrent.TimeUnit;
  * with {@code save ""}, so a test can kill it with SIGKILL and start another on the same
  * files. Its output (the log) is collected in a file next to the directory.
  */
-final class NodeProcess implements AutoCloseable {
-  final int port = Ports.free();
-  final Process process;
-  final Path log;
+public final class NodeProcess implements AutoCloseable {
+  public final int port = Ports.free();
+  public final Process process;
+  public final Path log;
 
-  NodeProcess(Path dir, String... options) throws IOException {
+  public NodeProcess(Path dir, String... options) throws IOException {
     this(dir, List.of("-Xmx512m"), options);
   }
 
   /** With these JVM options, e.g. the README's -XX:+UseSerialGC -Xmn64m. */
-  NodeProcess(Path dir, List<String> jvm, String... options) throws IOException {
+  public NodeProcess(Path dir, List<String> jvm, String... options) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(jvm);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
@@ -37,7 +35,7 @@ final class NodeProcess implements AutoCloseable {
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  NodeProcess awaitReady() throws Exception {
+  public NodeProcess awaitReady() throws Exception {
     long deadline = System.currentTimeMillis() + 60_000;
     while (true) {
       if (!process.isAlive()) throw new AssertionError("node exited: " + output());
@@ -50,22 +48,22 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  String output() throws IOException {
+  public String output() throws IOException {
     return Files.readString(log);
   }
 
   /** Waits for the process to exit on its own; its exit code. */
-  int exitCode() throws Exception {
+  public int exitCode() throws Exception {
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), "node did not exit");
     return process.exitValue();
   }
 
-  void kill9() throws Exception {
+  public void kill9() throws Exception {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
-  RespClient client() throws IOException {
+  public RespClient client() throws IOException {
     return new RespClient(port);
   }
 
