@@ -20,11 +20,8 @@ JAR=$ROOT/target/redis-ha-gateway.jar
 WORK=$(mktemp -d /tmp/gateway-metrics-bench.XXXXXX)
 # shellcheck source=lib.sh
 source "$ROOT/src/test/bench/lib.sh"
-PIDS=()
-
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_pids
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -17,11 +17,8 @@ cd "$(dirname "$0")/../../.."
 ROOT=$(pwd)
 JAR=$ROOT/target/redis-ha-gateway.jar
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
-PIDS=()
-
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_pids
   rm -rf "$WORK"
 }
 trap cleanup EXIT

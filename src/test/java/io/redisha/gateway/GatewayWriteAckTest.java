@@ -14,12 +14,7 @@ class GatewayWriteAckTest {
   @Test
   void acknowledgedWritesAreOnTheReplica() throws Exception {
     try (RealRedis master = RealRedis.start(new String[0])) {
-      RealRedis replica = RealRedis.start(new String[0]);
-      try (RespClient r = replica.client()) {
-        r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port));
-        GatewayFailoverTest.awaitTrue(() -> Reply.str(r.call("INFO", "replication")).contains("master_link_status:up"),
-            10_000, "the replica never linked");
-      }
+      RealRedis replica = linkedReplica(master);
       try (TestGateway gw = TestGateway.start("--master", "127.0.0.1", Integer.toString(master.port),
           "--write-ack-replicas", "1", "--write-ack-timeout-ms", "300");
           RespClient c = gw.client(); RespClient r = replica.client()) {
@@ -52,12 +47,7 @@ class GatewayWriteAckTest {
   @Test
   void transactionsAreAcknowledgedOnlyOnceTheReplicaHasThem() throws Exception {
     try (RealRedis master = RealRedis.start(new String[0])) {
-      RealRedis replica = RealRedis.start(new String[0]);
-      try (RespClient r = replica.client()) {
-        r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port));
-        GatewayFailoverTest.awaitTrue(() -> Reply.str(r.call("INFO", "replication")).contains("master_link_status:up"),
-            10_000, "the replica never linked");
-      }
+      RealRedis replica = linkedReplica(master);
       try (TestGateway gw = TestGateway.start("--master", "127.0.0.1", Integer.toString(master.port),
           "--write-ack-replicas", "1", "--write-ack-timeout-ms", "300");
           RespClient c = gw.client(); RespClient other = gw.client(); RespClient r = replica.client()) {
@@ -95,5 +85,16 @@ class GatewayWriteAckTest {
         replica.close();
       }
     }
+  }
+
+  /** A real redis-server replicating from master, its link up. */
+  private static RealRedis linkedReplica(RealRedis master) throws Exception {
+    RealRedis replica = RealRedis.start(new String[0]);
+    try (RespClient r = replica.client()) {
+      r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port));
+      GatewayFailoverTest.awaitTrue(() -> Reply.str(r.call("INFO", "replication")).contains("master_link_status:up"),
+          10_000, "the replica never linked");
+    }
+    return replica;
   }
 }
