@@ -136,13 +136,7 @@ echo '```'
 echo
 echo "## BGREWRITEAOF of $REWRITE_KEYS keys ($VALUE_SIZE-byte values), $ROUNDS interleaved rounds, medians"
 echo
-awk -v n="$REWRITE_KEYS" -v size="$VALUE_SIZE" 'BEGIN {
-    v = sprintf("%0" size "d", 0); gsub(/0/, "v", v)
-    for (i = 0; i < n; i++) {
-      k = "key:" i
-      printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, v
-    }
-  }' >"$WORK/load.resp"
+write_sets "$REWRITE_KEYS" "$VALUE_SIZE" "$WORK/load.resp"
 for who in node redis; do
   if [[ $who == node ]]; then port=$NODE_PORT; else port=$REDIS_PORT; fi
   redis-cli -p "$port" FLUSHALL >/dev/null

@@ -76,3 +76,16 @@ run_test_class() {
   rm -f "$cp_file"
   java -cp "$cp" "$main" "$@"
 }
+
+# write_sets N SIZE FILE: N SET commands in RESP for redis-cli --pipe, keys key:0 ..
+# key:N-1, each value SIZE bytes of 'v' (exactly N keys, which redis-benchmark -r cannot
+# promise).
+write_sets() {
+  awk -v n="$1" -v size="$2" 'BEGIN {
+      v = sprintf("%0" size "d", 0); gsub(/0/, "v", v)
+      for (i = 0; i < n; i++) {
+        k = "key:" i
+        printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, v
+      }
+    }' >"$3"
+}

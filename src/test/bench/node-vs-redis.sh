@@ -157,14 +157,7 @@ if [[ $MODE == memory || $MODE == all ]]; then
   echo "## Memory"
   echo
   start_servers
-  # Exactly KEYS keys (redis-benchmark -r draws keys at random, so it cannot promise that).
-  awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN {
-      v = sprintf("%0" size "d", 0); gsub(/0/, "v", v)
-      for (i = 0; i < n; i++) {
-        k = "key:" i
-        printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, v
-      }
-    }' >"$WORK/load.resp"
+  write_sets "$KEYS" "$VALUE_SIZE" "$WORK/load.resp"
   echo "Loaded with \`redis-cli -p PORT --pipe < load.resp\`: $KEYS SETs of key:0 .. key:$((KEYS - 1)), $VALUE_SIZE-byte values."
   echo
   node_before=$(rss_kb "$NODE_PID"); redis_before=$(rss_kb "$REDIS_PID")

@@ -87,13 +87,7 @@ start() {
   PID=$!
 }
 
-awk -v n="$KEYS" -v size="$VALUE_SIZE" 'BEGIN {
-    v = sprintf("%0" size "d", 0); gsub(/0/, "v", v)
-    for (i = 0; i < n; i++) {
-      k = "key:" i
-      printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, size, v
-    }
-  }' >"$WORK/load.resp"
+write_sets "$KEYS" "$VALUE_SIZE" "$WORK/load.resp"
 
 echo "## RDB persistence: node vs redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2)"
 echo
