@@ -3,6 +3,7 @@ package io.redisha.node.replication;
 import static io.redisha.node.replication.RealReplicaOfOurMasterTest.awaitLinkUp;
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.PW;
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.assertSame;
+import static io.redisha.node.replication.ReplicaOfRealMasterTest.awaitShortKeyGone;
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.auth;
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.awaitCaughtUp;
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.mixedWrites;
@@ -66,8 +67,7 @@ class DisklessSyncTest {
           awaitLinkUp(r, "the real replica (diskless " + diskless + ")");
           mixedWrites(m, "after:");
           awaitCaughtUp(m, r);
-          Await.until(() -> !Keyspace.dump(m, 4).containsKey("0:before:short")
-              && !Keyspace.dump(r, 4).containsKey("0:before:short"), "the short key's DEL to reach the replica");
+          awaitShortKeyGone(m, r);
           assertSame(m, r);
           String log = Files.readString(real.dir.resolve("redis.log"));
           String form = diskless.equals("yes") ? "receiving streamed RDB from master with EOF" : "bytes from master to disk";
@@ -153,8 +153,7 @@ class DisklessSyncTest {
       awaitLinkUp(o, "our replica of the diskless master");
       mixedWrites(m, "after:");
       awaitCaughtUp(m, o);
-      Await.until(() -> !Keyspace.dump(m, 4).containsKey("0:before:short")
-          && !Keyspace.dump(o, 4).containsKey("0:before:short"), "the short key's DEL to reach the replica");
+      awaitShortKeyGone(m, o);
       assertSame(m, o);
       String log = Files.readString(real.dir.resolve("redis.log"));
       assertTrue(log.contains("Starting BGSAVE for SYNC with target: replicas sockets"), log);

@@ -2,6 +2,7 @@ package io.redisha.node.replication;
 
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.PW;
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.assertSame;
+import static io.redisha.node.replication.ReplicaOfRealMasterTest.awaitShortKeyGone;
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.auth;
 import static io.redisha.node.replication.ReplicaOfRealMasterTest.mixedWrites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,8 +42,7 @@ class RealReplicaOfOurMasterTest {
         assertEquals(1, Info.field(m, "stats", "sync_full"));
         mixedWrites(m, "after:");
         awaitCaughtUp(m, r);
-        Await.until(() -> !Keyspace.dump(m, 4).containsKey("0:before:short")
-            && !Keyspace.dump(r, 4).containsKey("0:before:short"), "the short key's DEL to reach the replica");
+        awaitShortKeyGone(m, r);
         awaitCaughtUp(m, r);
         assertSame(m, r);
         String info = Reply.str(m.call("INFO", "replication"));
