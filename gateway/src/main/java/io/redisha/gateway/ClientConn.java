@@ -362,7 +362,7 @@ final class ClientConn {
       }
       return dedicated;
     }
-    if (gw.topology.master == null) return null;
+    if (gw.topology.master == null || gw.masterSuspect()) return null;
     dedicated = new BackendConn(gw, gw.topology.master, gw.topology.generation, true, db, proto);
     dedicated.owner = this;
     gw.dedicatedOpened++;
@@ -562,10 +562,13 @@ final class ClientConn {
    * refusal ran (the node stopped refusing in between, e.g. LOADING ended), sending the
    * refused ones again would reorder this client's writes: they get their refusals
    * instead, as a direct client would. Scripts are never sent again (a script refused
-   * half-way may have done something). Returns true if the reply was taken.
+   * half-way may have done something). On a dedicated connection only a command alone
+   * in flight outside MULTI is taken ({@link #resendableOnDedicated}); that connection is
+   * closed, so the command goes to the confirmed master on a new one, and a WATCH on it is
+   * lost (the next EXEC answers nil). Returns true if the reply was taken.
    */
   boolean takeRejected(Slot s, BackendConn from, boolean refusal, byte[] a, int off, int len) {
-    if (from.dedicated || closed) return false;
+    if (closed || from.dedicated && !(refusal && resendableOnDedicated(s, from))) return false;
     boolean resend = refusal && s.args != null && !isScript(s.args[0]);
     if (!resend) {
       if (rejectedAhead == 0) return false;
@@ -585,7 +588,30 @@ final class ClientConn {
     gw.resent++;
     pauseInput();
     gw.waitForMaster(this);
+    if (from.dedicated) from.close();
     afterReply();
+    return true;
+  }
+
+  /**
+   * A refused command on a dedicated connection that may go again: not inside a
+   * transaction (Redis ends it with EXECABORT, and it is never replayed), not a script,
+   * not WAIT (a new master's replicas say nothing of the writes it waited for), not the
+   * session's own MULTI/EXEC/DISCARD/WATCH/UNWATCH, and with nothing of the client's
+   * behind it on the connection (their fate would split from its). The client's
+   * transaction state is read now: a MULTI parsed after it is in flight behind it.
+   */
+  private boolean resendableOnDedicated(Slot s, BackendConn from) {
+    if (inMulti || phantomExec != null || s.args == null || isScript(s.args[0])) return false;
+    switch (lower(s.args[0])) {
+      case "multi", "exec", "discard", "watch", "unwatch", "wait" -> {
+        return false;
+      }
+      default -> {
+        // checked below
+      }
+    }
+    for (Slot o : from.inflight) if (o.client != null) return false;
     return true;
   }
 

@@ -157,7 +157,7 @@ public final class Gateway {
         checkTimer = vertx.setPeriodic(interval, t -> topology.check());
         tickTimer = vertx.setPeriodic(50, t -> tick());
         log.notice("Gateway ready to accept connections on port " + port + " (read-policy "
-            + config.readPolicy() + ", " + (config.sentinels.isEmpty() ? "static master " + config.staticMaster
+            + config.readPolicy() + ", " + (config.sentinels.isEmpty() ? "static nodes " + config.staticNodes()
             : "sentinels " + config.sentinels + " for '" + config.settings.getString("master-name") + "'") + ")");
         started.complete(this);
       });
@@ -398,21 +398,36 @@ public final class Gateway {
 
   void onBackendLost(BackendConn c, String reason) {
     if (c.generation < 0 && !c.closedByGateway && !stopping) replicaBackoff.put(c.addr, System.nanoTime() + 1_000_000_000L);
-    if (c.generation >= 0 && c.generation == topology.generation && c.addr.equals(topology.master)) {
+    // A connection the gateway closed itself (a client gone, a refused dedicated one) says nothing about the master.
+    if (!c.closedByGateway && c.generation >= 0 && c.generation == topology.generation && c.addr.equals(topology.master)) {
       topology.recheck("lost a connection to the master: " + reason);
     }
   }
 
   /**
+   * What Redis answers a client blocked on a master that becomes a replica (BLPOP,
+   * XREAD BLOCK, WAIT ...): the command gave up without doing anything. Not the
+   * "-UNBLOCKED client unblocked via CLIENT UNBLOCK" an operator causes, which is the
+   * client's to see.
+   */
+  private static final String DEMOTION_UNBLOCKED = "-UNBLOCKED force unblock from blocking operation, instance state changed";
+
+  /** The master refused a command and no check since has confirmed it: it gets no new dedicated connection. */
+  boolean masterSuspect() {
+    return suspectGeneration == topology.generation;
+  }
+
+  /**
    * An error reply from a backend. READONLY, LOADING and MASTERDOWN are refusals made
-   * before a command runs (Redis rejects them in its command guards): from a master
-   * connection they mean the topology is stale, so no more writes go to that master until
-   * a re-check, triggered now, has confirmed it or found another; a replica that refuses
-   * gets no reads for a second. Returns true for a refusal.
+   * before a command runs (Redis rejects them in its command guards), and so is the
+   * UNBLOCKED a demoted master sends its blocked clients: from a master connection they
+   * mean the topology is stale, so no more writes go to that master until a re-check,
+   * triggered now, has confirmed it or found another; a replica that refuses gets no
+   * reads for a second. Returns true for a refusal.
    */
   boolean checkErrorReply(BackendConn c, byte[] a, int off, int len) {
     if (!startsWith(a, off, len, "-READONLY ") && !startsWith(a, off, len, "-LOADING ")
-        && !startsWith(a, off, len, "-MASTERDOWN ")) {
+        && !startsWith(a, off, len, "-MASTERDOWN ") && !startsWith(a, off, len, DEMOTION_UNBLOCKED)) {
       return false;
     }
     String what = new String(a, off + 1, Math.min(len - 1, 40), java.nio.charset.StandardCharsets.UTF_8).split("[ \r]")[0];

@@ -22,6 +22,7 @@ import java.util.List;
  * backend-auth-pass secret      # the nodes' requirepass, never shown to clients
  * master 10.0.0.2 6379          # static setup without sentinels
  * replica 10.0.0.3 6379 [3]     # repeatable, static setup; optional read weight (default 1)
+ *                               # (master and replica lines name the nodes a manual switchover moves between)
  * replica-weight 10.0.0.3 6379 3 # repeatable: a replica's read weight, also for replicas the sentinels report
  * read-policy master            # master | replica | prefer-replica | round-robin | least-latency
  * max-replica-lag-bytes 0       # 0: no limit; otherwise replicas further behind get no reads
@@ -162,6 +163,17 @@ public final class GatewayConfig {
     }
     if (port < 1 || port > 65535) throw new ConfigException(line, "Invalid port");
     return new HostPort(v.get(0), port);
+  }
+
+  /**
+   * A static setup's nodes, the {@code master} line first: the gateway asks each its ROLE,
+   * so the master line names where to start, not a node that must stay master.
+   */
+  public List<HostPort> staticNodes() {
+    java.util.LinkedHashSet<HostPort> nodes = new java.util.LinkedHashSet<>();
+    if (staticMaster != null) nodes.add(staticMaster);
+    nodes.addAll(staticReplicas);
+    return new ArrayList<>(nodes);
   }
 
   public int port() {

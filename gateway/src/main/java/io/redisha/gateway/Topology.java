@@ -22,6 +22,10 @@ import java.util.Objects;
  * covered by the periodic check), and the data path itself (a READONLY or LOADING
  * reply, or a lost master connection, trigger a check at once).
  *
+ * <p>Without sentinels (a static setup), the candidates are the configured nodes
+ * themselves, asked ROLE each check: see {@link #askConfiguredNodes} for how a manual
+ * switchover is followed and when two nodes both saying master hold the writes.
+ *
  * <p>Fencing: a node becomes the write target only after it answered ROLE with
  * "master". While the sentinels name a node that does not (yet) say so, or that does
  * not answer, there is no master: commands for it wait in the clients, up to
@@ -84,6 +88,8 @@ final class Topology {
   private final Map<HostPort, RespLink> sentinelLinks = new HashMap<>();
   private final Map<HostPort, RespLink> sentinelSubs = new HashMap<>();
   private final Map<HostPort, RespLink> replicaLinks = new HashMap<>();
+  /** Static setups: one ROLE link per configured node. */
+  private final Map<HostPort, RespLink> nodeLinks = new HashMap<>();
   /** Every replica seen, so that its measurements outlive a check in which it was not usable. */
   private final Map<HostPort, Replica> known = new HashMap<>();
   private RespLink masterLink;
@@ -148,9 +154,7 @@ final class Topology {
     checking = true;
     long seq = ++checkSeq;
     long limit = config.settings.getLong("check-interval-ms") * 3;
-    Future<List<HostPort>> candidates = config.sentinels.isEmpty()
-        ? Future.succeededFuture(List.of(config.staticMaster))
-        : askSentinels(limit);
+    Future<List<HostPort>> candidates = config.sentinels.isEmpty() ? askConfiguredNodes(limit) : askSentinels(limit);
     candidates.compose(c -> confirmFirst(c, 0, limit, null))
         .onComplete(ar -> {
           if (gateway.stopping) return;
@@ -207,6 +211,87 @@ final class Topology {
     }
   }
 
+  /** The first candidate ROLE confirms as master, in order. */
+  private Future<HostPort> confirmFirst(List<HostPort> candidates, int i, long limitMs, Throwable last) {
+    if (i >= candidates.size()) return Future.failedFuture(last != null ? last : new IllegalStateException("no candidate"));
+    return confirmMaster(candidates.get(i), limitMs).recover(e -> confirmFirst(candidates, i + 1, limitMs, e));
+  }
+
+  // ---------------------------------------------------------------- static setups
+
+  /**
+   * Static setups: ROLE on every configured node ({@code master} and {@code replica}
+   * lines alike), so that a switchover made by hand (REPLICAOF, FAILOVER) is followed.
+   * The one node saying master is the candidate. Two or more saying master at once
+   * (mid-switchover: the promoted replica already does, the old master not yet replica)
+   * are told apart by the other reachable nodes: the one most of them name as their
+   * master in ROLE wins. A tie, or no vote at all, names nobody: writes are then held
+   * (failover-hold-ms) rather than sent to a node that may be demoted next and discard
+   * them in its resync. The candidate still goes through {@link #confirmMaster}.
+   */
+  private Future<List<HostPort>> askConfiguredNodes(long limitMs) {
+    List<HostPort> nodes = config.staticNodes();
+    List<Future<RespValue>> roles = new ArrayList<>();
+    for (HostPort n : nodes) roles.add(nodeLink(n, limitMs).compose(l -> l.call("ROLE")));
+    return Future.join(roles).transform(ar -> {
+      List<HostPort> masters = new ArrayList<>();
+      Map<HostPort, Integer> votes = new HashMap<>();
+      List<String> seen = new ArrayList<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        HostPort n = nodes.get(i);
+        Future<RespValue> f = roles.get(i);
+        RespValue r = f.succeeded() ? f.result() : null;
+        if (r == null || !r.isAggregate() || r.size() == 0) {
+          seen.add(n + " " + (r == null ? "unreachable" : r.toString()));
+          continue;
+        }
+        try {
+          String role = r.get(0).asString();
+          if (role.equals("master")) {
+            masters.add(n);
+            seen.add(n + " master");
+          } else if (role.equals("slave") && r.size() >= 3) {
+            HostPort named = new HostPort(r.get(1).asString(), (int) r.get(2).asLong());
+            votes.merge(named, 1, Integer::sum);
+            seen.add(n + " replica of " + named);
+          } else {
+            seen.add(n + " " + role);
+          }
+        } catch (RuntimeException e) {
+          seen.add(n + " " + r);
+        }
+      }
+      if (masters.size() == 1) return Future.succeededFuture(masters);
+      if (masters.isEmpty()) return Future.failedFuture("no configured node reports itself master (ROLE: " + String.join(", ", seen) + ")");
+      HostPort best = null;
+      int bestVotes = 0;
+      boolean tie = false;
+      for (HostPort m : masters) {
+        int v = votes.getOrDefault(m, 0);
+        if (v > bestVotes) {
+          best = m;
+          bestVotes = v;
+          tie = false;
+        } else if (v == bestVotes) {
+          tie = true;
+        }
+      }
+      if (best == null || tie) {
+        return Future.failedFuture("ambiguous: " + masters + " all report master and the other nodes do not settle which one"
+            + " (ROLE: " + String.join(", ", seen) + "); writes are held");
+      }
+      return Future.succeededFuture(List.of(best));
+    });
+  }
+
+  private Future<RespLink> nodeLink(HostPort n, long limitMs) {
+    RespLink l = nodeLinks.get(n);
+    if (l != null && !l.closed() && !l.overdue(limitMs)) return Future.succeededFuture(l);
+    if (l != null) l.close();
+    nodeLinks.remove(n);
+    return RespLink.open(gateway.vertx, netClient, n, config.backendPass(), linkTimeout()).onSuccess(x -> nodeLinks.put(n, x));
+  }
+
   // ---------------------------------------------------------------- sentinels
 
   /**
@@ -217,12 +302,6 @@ final class Topology {
    * answers so from the reconfiguration of the other replicas on, and that can last a
    * second or more). The leader's epoch is the failover's by then, so it wins.
    */
-  /** The first candidate ROLE confirms as master, in order. */
-  private Future<HostPort> confirmFirst(List<HostPort> candidates, int i, long limitMs, Throwable last) {
-    if (i >= candidates.size()) return Future.failedFuture(last != null ? last : new IllegalStateException("no candidate"));
-    return confirmMaster(candidates.get(i), limitMs).recover(e -> confirmFirst(candidates, i + 1, limitMs, e));
-  }
-
   private Future<List<HostPort>> askSentinels(long limitMs) {
     String name = config.settings.getString("master-name");
     List<Future<RespValue>> answers = new ArrayList<>();
@@ -453,6 +532,7 @@ final class Topology {
     for (RespLink l : sentinelLinks.values()) if (l != null) l.close();
     for (RespLink l : sentinelSubs.values()) if (l != null) l.close();
     for (RespLink l : replicaLinks.values()) l.close();
+    for (RespLink l : nodeLinks.values()) l.close();
     masterLinkDrop();
   }
 }
