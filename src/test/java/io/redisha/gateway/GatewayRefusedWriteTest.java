@@ -99,7 +99,7 @@ class GatewayRefusedWriteTest {
     }
   }
 
-  private static void linkReplica(RealRedis replica, RealRedis master) throws Exception {
+  static void linkReplica(RealRedis replica, RealRedis master) throws Exception {
     try (RespClient r = replica.client()) {
       r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port));
       GatewayFailoverTest.awaitTrue(() -> Reply.str(r.call("INFO", "replication")).contains("master_link_status:up"),
