@@ -59,6 +59,13 @@
  *       {@code -MASTERDOWN gateway: ...}. A command sent to the old master whose reply never
  *       came is answered {@code -ERR gateway: ... may or may not have been applied} and is
  *       never sent again; commands never sent, and sent reads, are routed again.</li>
+ *   <li><b>Static setups.</b> Without sentinels every check asks ROLE of each node of the
+ *       {@code master} and {@code replica} lines, so a manual switchover (REPLICAOF,
+ *       FAILOVER) is followed. The one node saying master is the candidate; two or more
+ *       at once are told apart by the other reachable nodes (the one most of them name as
+ *       their master in ROLE), and a tie or no vote holds the writes as above rather than
+ *       guess. Demoting the old master first loses nothing; promoting first leaves a
+ *       window, until the next check, in which the old master still takes writes.</li>
  *   <li><b>Refused, not run.</b> READONLY (the node we sent a write to is a replica now),
  *       LOADING and MASTERDOWN are refusals Redis makes before running a command, so the
  *       gateway never passes them to the client from a shared connection: it holds the
@@ -69,7 +76,12 @@
  *       If a write behind a refusal did run (a LOADING that ended in between), the refused
  *       ones get their refusals, as a direct client would, rather than run out of order.
  *       Scripts (EVAL*, FCALL*) are never sent again. A refused replica gets no reads for
- *       a second.</li>
+ *       a second. On a dedicated connection the same holds outside MULTI for a command
+ *       alone in flight there (a blocking command, a write or read under WATCH): it goes
+ *       to the confirmed master on a new dedicated connection, and a WATCH is lost (the
+ *       next EXEC answers nil). The UNBLOCKED a demoted master sends its blocked clients
+ *       counts as such a refusal (nothing was popped): the command blocks again on the new
+ *       master, its timeout starting over. WAIT is not sent again.</li>
  *   <li><b>Transactions are never replayed.</b> A write refused inside MULTI reaches the
  *       client as Redis sent it, and EXEC ends in {@code -EXECABORT}, as Redis ends it. If
  *       the dedicated connection is lost or retired mid-transaction, the client's further
