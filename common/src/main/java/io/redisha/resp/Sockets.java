@@ -64,15 +64,22 @@ public final class Sockets {
    *
    * <p>Writes that bypass Vert.x's queue never fill it, so {@code writeQueueFull} and
    * {@code drainHandler} no longer tell anything for such a socket: its backpressure is
-   * Netty's, through {@link #writable} and {@link #onWritable}. Off the event loop (or
-   * on a socket that is not Vert.x's own) this is {@link #write}.
+   * Netty's, through {@link #writable} and {@link #onWritable}. Off the event loop, on
+   * a socket that is not Vert.x's own, or while earlier {@link #write}s wait in Vert.x's
+   * queue (they must go first), this is {@link #write}.
    */
   public static void writeNow(NetSocket socket, ByteBuf b) {
-    if (socket instanceof VertxConnection c && c.channelHandlerContext().executor().inEventLoop()) {
+    if (socket instanceof VertxConnection c && c.channelHandlerContext().executor().inEventLoop() && !c.writeQueueFull()) {
       c.write(b, false);
     } else {
       write(socket, BufferInternal.buffer(b));
     }
+  }
+
+  /** {@link #writeNow} for a Buffer that {@link #write} could take. */
+  public static void writeNow(NetSocket socket, Buffer b) {
+    if (b instanceof BufferImpl impl) writeNow(socket, impl.byteBuf());
+    else socket.write(b);
   }
 
   /** False while more than the socket's high-water mark of written bytes wait to be sent. */
