@@ -12,7 +12,7 @@ class GatewayOverNodeTest extends GatewayProxyScenarios {
     TestNode node = TestNode.start("--databases", "20");
     backend = node;
     backendPort = node.port();
-    gw = TestGateway.start("--master", "127.0.0.1", Integer.toString(backendPort));
+    gw = TestGateway.start("--master", "127.0.0.1", Integer.toString(backendPort), "--max-client-inflight", "16");
   }
 
   @AfterAll

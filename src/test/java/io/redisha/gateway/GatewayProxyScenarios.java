@@ -150,14 +150,32 @@ abstract class GatewayProxyScenarios {
 
   @Test
   void aClientThatDoesNotReadIsPaused() throws Exception {
-    try (RespClient slow = gw.client(); RespClient other = gw.client()) {
+    try (RespClient slow = gw.client(); RespClient other = gw.client(); RespClient direct = new RespClient(backendPort)) {
       byte[] big = new byte[1 << 20];
+      java.util.Arrays.fill(big, (byte) 'b');
       assertEquals("+OK", other.call("SET".getBytes(), "big".getBytes(), big).toString());
+      long before = getCalls(direct);
       for (int i = 0; i < 200; i++) slow.send("GET", "big");
-      Thread.sleep(300);
-      // The gateway did not buffer 200 MB for it, and serves others meanwhile.
+      Thread.sleep(500);
+      // max-client-inflight (16 here) GETs went out, plus a few more for the replies the
+      // sockets' kernel buffers took: not 200 MB of replies held in the gateway.
+      long sent = getCalls(direct) - before;
+      assertTrue(sent >= 16 && sent < 60, "GETs sent to the backend while the client was not reading: " + sent);
       assertEquals("+PONG", other.call("PING").toString());
       assertEquals("+OK", other.call("SET", "x", "y").toString());
+      // Reading again resumes it: every reply arrives, in full.
+      for (int i = 0; i < 200; i++) {
+        Reply r = slow.read();
+        assertTrue(r instanceof Reply.Bulk b && java.util.Arrays.equals(big, b.bytes()), "reply " + i);
+      }
+      assertEquals(before + 200, getCalls(direct));
     }
+  }
+
+  /** GET calls the backend has run (INFO commandstats). */
+  private static long getCalls(RespClient direct) throws Exception {
+    String info = direct.call("INFO", "commandstats").toString();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_get:calls=(\\d+)").matcher(info);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 }

@@ -12,7 +12,7 @@ class GatewayProxyTest extends GatewayProxyScenarios {
     RealRedis redis = RealRedis.start(new String[] {"--databases", "20"});
     backend = redis;
     backendPort = redis.port;
-    gw = TestGateway.start("--master", "127.0.0.1", Integer.toString(backendPort));
+    gw = TestGateway.start("--master", "127.0.0.1", Integer.toString(backendPort), "--max-client-inflight", "16");
   }
 
   @AfterAll

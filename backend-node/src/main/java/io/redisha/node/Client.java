@@ -98,7 +98,7 @@ public final class Client implements RequestParser.Sink {
     Sockets.handle(socket, this::onData);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(err -> close());
-    socket.drainHandler(v -> resumeInput());
+    Sockets.onWritable(socket, this::resumeInput);
   }
 
   /** A client without a connection that replays an AOF; see {@link #loader}. */
@@ -220,7 +220,7 @@ public final class Client implements RequestParser.Sink {
       // A pipeline of big replies: hand them to the socket as we go, and stop taking
       // commands from this client while it does not read what it asked for.
       flush();
-      if (socket.writeQueueFull()) parser.pause();
+      if (!Sockets.writable(socket)) parser.pause();
     }
   }
 
@@ -228,7 +228,7 @@ public final class Client implements RequestParser.Sink {
 
   /** Takes input again after a block ended or the socket drained. */
   void resumeInput() {
-    if (closed || blocked != null || postponed != null || socket.writeQueueFull()) return;
+    if (closed || blocked != null || postponed != null || !Sockets.writable(socket)) return;
     if (parser.paused()) {
       inRead = true;
       try {
@@ -551,8 +551,8 @@ public final class Client implements RequestParser.Sink {
       Sockets.write(socket, b).onComplete(ar -> outstanding -= len);
       enforcePubsubLimit();
     } else {
-      Sockets.write(socket, b);
-      if (socket.writeQueueFull()) {
+      Sockets.writeNow(socket, b);
+      if (!Sockets.writable(socket)) {
         socket.pause();
         parser.pause();
       }

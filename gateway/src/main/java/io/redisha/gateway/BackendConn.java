@@ -6,7 +6,6 @@ import io.redisha.gateway.GatewayConfig.HostPort;
 import io.redisha.resp.RespFramer;
 import io.redisha.resp.Sockets;
 import io.redisha.resp.RespProtocolException;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -226,7 +225,7 @@ final class BackendConn {
     if (!connected || closed || out == null) return;
     ByteBuf b = out;
     out = null;
-    Sockets.write(socket, BufferInternal.buffer(b));
+    Sockets.writeNow(socket, b);
     sentCount += queuedCount;
     queuedCount = 0;
   }

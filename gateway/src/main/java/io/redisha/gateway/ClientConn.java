@@ -8,7 +8,6 @@ import io.redisha.command.CommandTable;
 import io.redisha.resp.ReplyWriter;
 import io.redisha.resp.RequestParser;
 import io.redisha.resp.Sockets;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -101,7 +100,7 @@ final class ClientConn {
     Sockets.handle(socket, parser::feed);
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> socket.close());
-    socket.drainHandler(v -> resumeInput());
+    Sockets.onWritable(socket, this::processHeld);
   }
 
   // ---------------------------------------------------------------- requests
@@ -293,8 +292,14 @@ final class ClientConn {
     return s;
   }
 
-  /** Sends the slot to its backend connection, or returns false if it must wait. */
+  /**
+   * Sends the slot to its backend connection, or returns false if it must wait. It also
+   * waits while this client has max-client-inflight requests out or replies it has not
+   * read: a client that does not read its replies holds at most that many replies in the
+   * gateway, whatever it pipelines.
+   */
   private boolean tryRoute(Slot s) {
+    if (activeInflight >= gw.maxClientInflight || !Sockets.writable(socket)) return false;
     BackendConn target = switch (s.route) {
       case MASTER -> gw.masterConn(db, proto);
       case READ -> gw.readConn(this);
@@ -520,7 +525,7 @@ final class ClientConn {
   }
 
   private void afterReply() {
-    if (activeInflight == 0 && !held.isEmpty()) processHeld();
+    if (activeInflight < gw.maxClientInflight && !held.isEmpty()) processHeld();
     else if (activeInflight == 0 && pendingSubscribe != null && replies.isEmpty()) {
       byte[][] a = pendingSubscribe;
       pendingSubscribe = null;
@@ -714,12 +719,12 @@ final class ClientConn {
     if (closed || out == null) return;
     ByteBuf bb = out;
     out = null;
-    Sockets.write(socket, BufferInternal.buffer(bb));
+    Sockets.writeNow(socket, bb);
     if (closing) {
       socket.close();
       return;
     }
-    if (socket.writeQueueFull()) pauseInput();
+    if (!Sockets.writable(socket)) pauseInput();
   }
 
   // ---------------------------------------------------------------- flow control
@@ -734,7 +739,7 @@ final class ClientConn {
   }
 
   private void resumeInput() {
-    if (closed || closing || !held.isEmpty() || pendingSubscribe != null || socket.writeQueueFull()
+    if (closed || closing || !held.isEmpty() || pendingSubscribe != null || !Sockets.writable(socket)
         || replies.size() >= gw.maxPipeline) {
       return;
     }

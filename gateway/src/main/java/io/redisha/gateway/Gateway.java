@@ -41,6 +41,7 @@ public final class Gateway {
   final Log log = new Log('G');
   final CommandTable table = CommandTable.redis();
   final int maxPipeline;
+  final int maxClientInflight;
   final int writeAckReplicas;
   private final String readPolicy;
   private final boolean readFromMasterOnly;
@@ -95,6 +96,7 @@ public final class Gateway {
   public Gateway(GatewayConfig config) {
     this.config = config;
     this.maxPipeline = config.settings.getInt("max-pipeline");
+    this.maxClientInflight = config.settings.getInt("max-client-inflight");
     this.writeAckReplicas = config.settings.getInt("write-ack-replicas");
     this.readPolicy = config.readPolicy();
     this.readFromMasterOnly = readPolicy.equals("master");

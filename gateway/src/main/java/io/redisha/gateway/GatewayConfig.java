@@ -76,6 +76,7 @@ public final class GatewayConfig {
         .integer("failover-hold-ms", 5000, 0, 600_000, false)
         .integer("check-interval-ms", 1000, 10, 60_000, false)
         .integer("max-pipeline", 4096, 16, 1 << 20, false)
+        .integer("max-client-inflight", 128, 1, 1 << 20, false)
         .string("loglevel", "notice", false)
         .string("logfile", "", false)
         .choice("log-format", "legacy", false, "legacy", "logfmt")

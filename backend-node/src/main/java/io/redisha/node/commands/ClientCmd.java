@@ -5,6 +5,7 @@ import static io.redisha.node.commands.Args.is;
 import io.redisha.node.Client;
 import io.redisha.node.Commands;
 import io.redisha.node.Node;
+import io.redisha.resp.Sockets;
 import io.vertx.core.internal.net.NetSocketInternal;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -247,7 +248,7 @@ final class ClientCmd {
     sb.append(" obl=0 oll=0");
     sb.append(" omem=").append(omem);
     sb.append(" tot-mem=").append(qbuf + argvMem + multiMem + omem);
-    sb.append(" events=").append(o.socket().writeQueueFull() ? "rw" : "r");
+    sb.append(" events=").append(!Sockets.writable(o.socket()) ? "rw" : "r");
     sb.append(" cmd=").append(o.lastCommand);
     // As Redis: the master's client has no user, it may do anything.
     sb.append(" user=").append(o.isMaster ? "(superuser)" : "default");
