@@ -2231,7 +2231,9 @@ public final class Replication {
         }
       }
     }
-    // As Redis: no PING while a FAILOVER with a timeout holds the writes, so the replicas' offsets can match ours.
+    // As Redis: PINGs every period counted from the start (not at once for a first replica), and
+    // none while a FAILOVER with a timeout holds the writes, so the replicas' offsets can match ours.
+    if (lastPingMs == 0) lastPingMs = now;
     boolean failoverHolds = failoverState != FailoverState.NONE && failoverEndMs != 0;
     if (masterHost == null && backlog != null && !replicas.isEmpty() && !failoverHolds
         && now - lastPingMs >= node.config.getInt("repl-ping-replica-period") * 1000L) {
