@@ -291,8 +291,8 @@ public final class Replication {
     dropLink();
     masterHost = host;
     masterPort = port;
-    // As Redis: our replicas reconnect and may continue partially with the new history.
-    disconnectReplicas();
+    // As Redis 7.0, our replicas stay: they follow the stream we forward once we continue
+    // partially, and are disconnected when the history changes (a new ID, or a full sync).
     node.config.setInternal("replicaof", new NodeConfig.ReplicaOf(host, port));
     state = State.CONNECT;
     node.log.notice("Connecting to MASTER " + host + ":" + port);
