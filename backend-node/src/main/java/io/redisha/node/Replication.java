@@ -29,9 +29,9 @@ import java.util.Arrays;
  * bytes go to a worker thread as they arrive ({@link PayloadPipe}), which by
  * repl-diskless-load ({@link LoadMode}) either writes them to dbfilename and then loads
  * that file, or parses them straight into fresh databases; the event loop swaps those in
- * when done. {@code +CONTINUE [replid]} skips it. Then the command stream is applied through the usual dispatcher by a
- * connection-less client flagged as the master, which may write on a read-only replica
- * and sees keys past their TTL until the master's DEL.
+ * when done. {@code +CONTINUE [replid]} skips it. Then the command stream is applied
+ * through the usual dispatcher by a connection-less client flagged as the master, which
+ * may write on a read-only replica and sees keys past their TTL until the master's DEL.
  *
  * <h2>Offsets and the backlog</h2>
  * {@link #offset} is master_repl_offset: the stream bytes this node's data set reflects,
@@ -54,8 +54,9 @@ import java.util.Arrays;
  *
  * <h2>FAILOVER</h2>
  * Writes are held (a pause of FAILOVER's own), and once a replica has acknowledged the
- * whole stream this node becomes its replica and sends PSYNC with FAILOVER, which makes
- * it master and continue partially.
+ * whole stream (or, with FORCE, once the timeout passes) this node becomes its replica and
+ * sends PSYNC with FAILOVER, which makes it master and continue partially; until then the
+ * handshake is retried and the writes stay held.
  *
  * <h2>Timers</h2>
  * One tick a second (as Redis's replicationCron) connects when due, drops a link silent

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** FAILOVER as Redis 7.0: error texts against a real redis-server, and the coordinated switch in both directions. */
+/**
+ * FAILOVER as Redis 7.0: error texts against a real redis-server, the coordinated switch in
+ * both directions, and FORCE's stages beside redis-server's.
+ */
 class FailoverCommandTest {
 
   private static String role(RespClient c) throws Exception {
