@@ -25,12 +25,13 @@ import java.util.Arrays;
  * REPLCONF listening-port, REPLCONF ip-address when announced, REPLCONF capa eof capa
  * psync2, PSYNC). {@code +FULLRESYNC} is followed by an RDB payload, either
  * {@code $<len>\r\n} and that many bytes (the master saved to disk) or
- * {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40 bytes again (diskless). The
- * payload is collected in memory, then parsed on a worker thread into fresh databases
- * while clients get -LOADING and the link is paused; the event loop swaps them in when
- * done. {@code +CONTINUE [replid]} skips it. Then the command stream is applied through the usual dispatcher by a
- * connection-less client flagged as the master, which may write on a read-only replica
- * and sees keys past their TTL until the master's DEL.
+ * {@code $EOF:<40 bytes>\r\n}, the payload, and the same 40 bytes again (diskless). Its
+ * bytes go to a worker thread as they arrive ({@link PayloadPipe}), which by
+ * repl-diskless-load ({@link LoadMode}) either writes them to dbfilename and then loads
+ * that file, or parses them straight into fresh databases; the event loop swaps those in
+ * when done. {@code +CONTINUE [replid]} skips it. Then the command stream is applied
+ * through the usual dispatcher by a connection-less client flagged as the master, which
+ * may write on a read-only replica and sees keys past their TTL until the master's DEL.
  *
  * <h2>Offsets and the backlog</h2>
  * {@link #offset} is master_repl_offset: the stream bytes this node's data set reflects,
@@ -53,8 +54,9 @@ import java.util.Arrays;
  *
  * <h2>FAILOVER</h2>
  * Writes are held (a pause of FAILOVER's own), and once a replica has acknowledged the
- * whole stream this node becomes its replica and sends PSYNC with FAILOVER, which makes
- * it master and continue partially.
+ * whole stream (or, with FORCE, once the timeout passes) this node becomes its replica and
+ * sends PSYNC with FAILOVER, which makes it master and continue partially; until then the
+ * handshake is retried and the writes stay held.
  *
  * <h2>Timers</h2>
  * One tick a second (as Redis's replicationCron) connects when due, drops a link silent
@@ -134,10 +136,18 @@ public final class Replication {
   private String pendingReplid;
   private long pendingOffset;
   // The RDB payload being received.
-  private byte[] payload;
-  private int payloadLen;
+  /** Carries its bytes to the worker thread that parses them or writes them to a file; null before its $ line. */
+  private PayloadPipe pipe;
+  private LoadMode loadMode;
+  private long payloadLen;
   private long payloadExpected = -1;
   private byte[] eofMark;
+  /** EOF form: the last bytes received, held back because they may be the start of the mark. */
+  private byte[] eofTail;
+  /** The whole payload is in; the stream's first bytes wait in inBuf until it is loaded. */
+  private boolean payloadDone;
+  /** The link is paused by this node (the loader is behind, or loading), so its silence is not the master's. */
+  private boolean linkPaused;
   /** Set while the master's stream is being applied: keys past their TTL are still there for it. */
   boolean applying;
 
@@ -203,12 +213,14 @@ public final class Replication {
     return linkDownSinceMs == 0 ? -1 : (node.clock.nowMs() - linkDownSinceMs) / 1000;
   }
 
+  /** master_sync_read_bytes: what went to disk; 0 while parsed from the socket, as Redis reports it. */
   public long transferReadBytes() {
-    return payloadLen;
+    return loadMode == LoadMode.DISK ? payloadLen : 0;
   }
 
+  /** master_sync_total_bytes: the announced size, 0 for the EOF form, -1 before the payload starts. */
   public long transferTotalBytes() {
-    return payloadExpected;
+    return eofMark != null ? 0 : payloadExpected;
   }
 
   public long transferLastIoSecondsAgo() {
@@ -280,8 +292,8 @@ public final class Replication {
     dropLink();
     masterHost = host;
     masterPort = port;
-    // As Redis: our replicas reconnect and may continue partially with the new history.
-    disconnectReplicas();
+    // As Redis 7.0, our replicas stay: they follow the stream we forward once we continue
+    // partially, and are disconnected when the history changes (a new ID, or a full sync).
     node.config.setInternal("replicaof", new NodeConfig.ReplicaOf(host, port));
     state = State.CONNECT;
     node.log.notice("Connecting to MASTER " + host + ":" + port);
@@ -383,11 +395,7 @@ public final class Replication {
   private void dropLink() {
     linkGeneration++;
     if (state == State.CONNECTED) linkDownSinceMs = node.clock.nowMs();
-    if (state == State.TRANSFER) {
-      payload = null;
-      payloadLen = 0;
-      loading = false;
-    }
+    if (state == State.TRANSFER) abandonTransfer();
     if (link != null) {
       NetSocket l = link;
       link = null;
@@ -486,8 +494,8 @@ public final class Replication {
   private void process() {
     while (link != null) {
       if (state == State.TRANSFER) {
-        if (!transfer()) return;
-        continue;
+        transfer();
+        return;
       }
       if (state == State.CONNECTED) {
         byte[] rest = inBuf.getBytes(inPos, inBuf.length());
@@ -616,10 +624,6 @@ public final class Replication {
       node.log.notice("Full resync from master: " + pendingReplid + ":" + pendingOffset);
       state = State.TRANSFER;
       transferStartMs = node.clock.nowMs();
-      payload = null;
-      payloadLen = 0;
-      payloadExpected = -1;
-      eofMark = null;
       return;
     }
     if (line.startsWith("+CONTINUE")) {
@@ -642,66 +646,111 @@ public final class Replication {
     dropLink();
   }
 
-  /** Receives the payload; true when it is done (state changed), false when more bytes are needed. */
-  private boolean transfer() {
-    if (loading) return false;
-    if (payloadExpected < 0 && eofMark == null) {
-      // The master sends newlines while it prepares the payload, to keep the link alive.
-      while (inPos < inBuf.length() && inBuf.getByte(inPos) == '\n') inPos++;
-      String line = readLine();
-      if (line == null) return false;
-      if (line.startsWith("-")) {
-        node.log.warning("MASTER aborted replication with an error: " + line.substring(1));
-        dropLink();
-        return false;
-      }
-      if (!line.startsWith("$")) {
-        node.log.warning("Bad protocol from MASTER, the first byte is not '$' (we received '" + line + "'), are you sure the host and port are right?");
-        dropLink();
-        return false;
-      }
-      if (line.startsWith("$EOF:")) {
-        eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
-        node.log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
-        payload = new byte[1 << 20];
-      } else {
-        payloadExpected = Long.parseLong(line.substring(1));
-        node.log.notice("MASTER <-> REPLICA sync: receiving " + payloadExpected + " bytes from master to disk");
-        payload = new byte[(int) Math.min(payloadExpected, Integer.MAX_VALUE - 8)];
-      }
-    }
+  /** Receives the payload into the pipe; the loader's completion moves the state on. */
+  private void transfer() {
+    if (pipe == null && !payloadHeader()) return;
+    if (payloadDone) return;
     int avail = inBuf.length() - inPos;
-    if (eofMark != null) {
-      ensure(avail);
-      inBuf.getBytes(inPos, inBuf.length(), payload, payloadLen);
-      int from = Math.max(0, payloadLen - eofMark.length);
-      payloadLen += avail;
-      resetInput();
-      int at = find(payload, from, payloadLen, eofMark);
-      if (at < 0) return false;
-      // Whatever came after the mark belongs to the stream.
-      byte[] rest = Arrays.copyOfRange(payload, at + eofMark.length, payloadLen);
-      payloadLen = at;
-      startLoad(rest);
-      return false;
+    if (avail == 0) return;
+    if (eofMark == null) {
+      int take = (int) Math.min(avail, payloadExpected - payloadLen);
+      feed(inBuf.getBytes(inPos, inPos + take), 0, take);
+      inPos += take;
+      if (inPos == inBuf.length()) resetInput();
+      if (payloadLen == payloadExpected) payloadComplete();
+      return;
     }
-    int take = (int) Math.min(avail, payloadExpected - payloadLen);
-    inBuf.getBytes(inPos, inPos + take, payload, payloadLen);
-    payloadLen += take;
-    inPos += take;
-    if (payloadLen < payloadExpected) {
-      resetInput();
-      return false;
-    }
-    byte[] rest = inBuf.getBytes(inPos, inBuf.length());
+    byte[] fresh = inBuf.getBytes(inPos, inBuf.length());
     resetInput();
-    startLoad(rest);
-    return false;
+    byte[] window = new byte[eofTail.length + fresh.length];
+    System.arraycopy(eofTail, 0, window, 0, eofTail.length);
+    System.arraycopy(fresh, 0, window, eofTail.length, fresh.length);
+    int at = find(window, 0, window.length, eofMark);
+    if (at >= 0) {
+      feed(window, 0, at);
+      // Whatever came after the mark belongs to the stream.
+      inBuf.appendBytes(window, at + eofMark.length, window.length - at - eofMark.length);
+      payloadComplete();
+      return;
+    }
+    int keep = Math.min(window.length, eofMark.length - 1);
+    feed(window, 0, window.length - keep);
+    eofTail = Arrays.copyOfRange(window, window.length - keep, window.length);
   }
 
-  private void ensure(int more) {
-    if (payloadLen + more <= payload.length) return;
-    payload = Arrays.copyOf(payload, Math.max(payload.length * 2, payloadLen + more));
+  /** The payload's $ line: its form, and where repl-diskless-load sends it. False until the line is in. */
+  private boolean payloadHeader() {
+    // The master sends newlines while it prepares the payload, to keep the link alive.
+    while (inPos < inBuf.length() && inBuf.getByte(inPos) == '\n') inPos++;
+    String line = readLine();
+    if (line == null) return false;
+    if (line.startsWith("-")) {
+      node.log.warning("MASTER aborted replication with an error: " + line.substring(1));
+      dropLink();
+      return false;
+    }
+    if (!line.startsWith("$")) {
+      node.log.warning("Bad protocol from MASTER, the first byte is not '$' (we received '" + line + "'), are you sure the host and port are right?");
+      dropLink();
+      return false;
+    }
+    String what;
+    if (line.startsWith("$EOF:")) {
+      eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
+      eofTail = new byte[0];
+      what = "streamed RDB from master with EOF";
+    } else {
+      payloadExpected = Long.parseLong(line.substring(1));
+      what = payloadExpected + " bytes from master";
+    }
+    loadMode = chooseLoadMode();
+    node.log.notice("MASTER <-> REPLICA sync: receiving " + what + (loadMode == LoadMode.DISK ? " to disk" : " to parser"));
+    payloadLen = 0;
+    io.vertx.core.Context loop = node.vertx().getOrCreateContext();
+    int gen = linkGeneration;
+    pipe = new PayloadPipe(() -> loop.runOnContext(v -> {
+      if (gen == linkGeneration && !payloadDone) resumeLink();
+    }));
+    if (loadMode == LoadMode.DISK) receiveToDisk();
+    else loadFromSocket();
+    return true;
+  }
+
+  private LoadMode chooseLoadMode() {
+    return switch (node.config.getString("repl-diskless-load")) {
+      // The old data is the same history at an earlier offset: it may be served until the swap.
+      case "swapdb" -> node.replid.equals(pendingReplid) ? LoadMode.ASYNC : LoadMode.SWAP;
+      case "on-empty-db" -> emptyDataSet() ? LoadMode.SOCKET : LoadMode.DISK;
+      default -> LoadMode.DISK;
+    };
+  }
+
+  private boolean emptyDataSet() {
+    for (int i = 0; i < node.databases(); i++) if (node.db(i).size() > 0) return false;
+    return true;
+  }
+
+  private void feed(byte[] b, int off, int len) {
+    if (len == 0) return;
+    payloadLen += len;
+    if (pipe.feed(b, off, len) && !linkPaused) pauseLink();
+  }
+
+  /** The stream that follows waits in the master's buffer (the link is paused) until the data set is in. */
+  private void payloadComplete() {
+    payloadDone = true;
+    pipe.end();
+    if (!linkPaused) pauseLink();
+  }
+
+  private void pauseLink() {
+    linkPaused = true;
+    link.pause();
+  }
+
+  private void resumeLink() {
+    linkPaused = false;
+    if (link != null) link.resume();
   }
 
   private static int find(byte[] a, int from, int to, byte[] needle) {
@@ -713,14 +762,115 @@ public final class Replication {
     return -1;
   }
 
+  /**
+   * The payload's bytes on their way from the event loop to the worker thread that parses
+   * them, or writes them to a file, as they arrive (Redis reads the socket itself, in its
+   * only thread). Above {@link #HIGH_WATER} queued bytes the link is paused; the reader
+   * calls {@code onDrain} once the queue is down to a quarter of that.
+   */
+  private static final class PayloadPipe extends java.io.InputStream {
+    private static final long HIGH_WATER = 8L << 20;
+
+    private final java.util.ArrayDeque<byte[]> chunks = new java.util.ArrayDeque<>();
+    private final Runnable onDrain;
+    private byte[] current;
+    private int pos;
+    private long queued;
+    private boolean ended;
+    private boolean aborted;
+    private boolean behind;
+
+    PayloadPipe(Runnable onDrain) {
+      this.onDrain = onDrain;
+    }
+
+    /** Event loop: true when the reader is behind and the link should pause until onDrain. */
+    synchronized boolean feed(byte[] b, int off, int len) {
+      chunks.add(off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len));
+      queued += len;
+      notifyAll();
+      if (queued > HIGH_WATER) behind = true;
+      return behind;
+    }
+
+    synchronized void end() {
+      ended = true;
+      notifyAll();
+    }
+
+    /** The transfer is abandoned: the reader fails. */
+    synchronized void abort() {
+      aborted = true;
+      chunks.clear();
+      notifyAll();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) return 0;
+      while (true) {
+        if (aborted) throw new IOException("the transfer from the master was abandoned");
+        if (current != null && pos < current.length) {
+          int n = Math.min(len, current.length - pos);
+          System.arraycopy(current, pos, b, off, n);
+          pos += n;
+          return n;
+        }
+        current = chunks.poll();
+        pos = 0;
+        if (current != null) {
+          queued -= current.length;
+          if (behind && queued < HIGH_WATER / 4) {
+            behind = false;
+            onDrain.run();
+          }
+          continue;
+        }
+        if (ended) return -1;
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while waiting for the master's payload");
+        }
+      }
+    }
+  }
   // ---------------------------------------------------------------- loading the payload
 
-  /** Set while a received payload is parsed on a worker thread: clients get -LOADING, INFO loading:1. */
+  /**
+   * How a full sync's payload is loaded, chosen by repl-diskless-load when the payload
+   * starts (Redis 7.0's three settings make these four cases).
+   */
+  private enum LoadMode {
+    /** disabled, or on-empty-db with data: received into a file, renamed to dbfilename, then the old data goes and the file loads. */
+    DISK,
+    /** on-empty-db on an empty data set: parsed as it arrives, clients get -LOADING. */
+    SOCKET,
+    /** swapdb from another history: parsed as it arrives, clients get -LOADING; the old data stays if it fails. */
+    SWAP,
+    /** swapdb from our own history: parsed as it arrives while clients go on reading the old data (async_loading). */
+    ASYNC
+  }
+
+  /** Set while a payload loads: clients get -LOADING, INFO loading:1. */
   private boolean loading;
+  /** Set while a payload loads in the background: clients read the old data, INFO async_loading:1. */
+  private boolean asyncLoading;
+  /** DISK: the old data set went before the file loads; a load abandoned now leaves an empty one. */
+  private boolean flushedForLoad;
   private long loadStartMs;
   private long loadTotalBytes;
-  /** Written by the worker thread, read by INFO. */
+  // Written by the worker thread, read by INFO.
   private volatile long loadedBytes;
+  /** The payload's used-mem aux field: the size estimate when the EOF form has none. */
+  private volatile long loadRdbUsedMem;
 
   public static final String LOADING = "LOADING Redis is loading the dataset in memory";
 
@@ -728,93 +878,186 @@ public final class Replication {
     return loading;
   }
 
-  /** LOADING: while a payload loads, only commands flagged loading run (as Redis, for every client). */
-  boolean refusesLoading(Client c, CommandSpec spec) {
-    return loading && !c.isMaster && !spec.has(CommandFlag.LOADING);
+  public boolean asyncLoading() {
+    return asyncLoading;
   }
 
-  /** INFO persistence's loading_* lines, present while loading as in Redis. */
+  /**
+   * LOADING: while a payload loads only commands flagged loading run, and during an
+   * async load all but those flagged no_async_loading (as Redis, for every client).
+   */
+  boolean refusesLoading(Client c, CommandSpec spec) {
+    if (c.isMaster) return false;
+    return loading ? !spec.has(CommandFlag.LOADING) : asyncLoading && spec.has(CommandFlag.NO_ASYNC_LOADING);
+  }
+
+  /** INFO persistence's loading_* lines, present while loading (either way) as in Redis. */
   public String loadingInfo() {
-    if (!loading) return "";
+    if (!loading && !asyncLoading) return "";
     long elapsed = (node.clock.nowMs() - loadStartMs) / 1000;
     long done = loadedBytes;
-    long eta = elapsed == 0 ? 1 : elapsed * Math.max(1, loadTotalBytes - done) / (done + 1);
+    long usedMem = loadRdbUsedMem;
+    long estimate = loadTotalBytes > 0 ? loadTotalBytes : usedMem;
+    long eta = elapsed == 0 ? 1 : elapsed * Math.max(1, estimate - done) / (done + 1);
     return "loading_start_time:" + loadStartMs / 1000 + "\r\n"
         + "loading_total_bytes:" + loadTotalBytes + "\r\n"
-        + "loading_rdb_used_mem:0\r\n"
+        + "loading_rdb_used_mem:" + usedMem + "\r\n"
         + "loading_loaded_bytes:" + done + "\r\n"
-        + String.format(java.util.Locale.ROOT, "loading_loaded_perc:%.2f\r\n", loadTotalBytes == 0 ? 0.0 : done * 100.0 / loadTotalBytes)
+        + String.format(java.util.Locale.ROOT, "loading_loaded_perc:%.2f\r\n", estimate <= 0 ? 0.0 : done * 100.0 / estimate)
         + "loading_eta_seconds:" + eta + "\r\n";
+  }
+
+  private void startLoading(boolean async, long totalBytes) {
+    loading = !async;
+    asyncLoading = async;
+    loadStartMs = node.clock.nowMs();
+    loadTotalBytes = totalBytes;
+    loadedBytes = 0;
+    loadRdbUsedMem = 0;
+    node.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
   }
 
   /** Fresh databases parsed from a payload, and its repl-stream-db. */
   private record Loaded(Db[] dbs, long keys, int streamDb) {}
 
   /**
-   * The payload is parsed on a worker thread into fresh databases while the event loop
-   * keeps answering (-LOADING, INFO, PING's error); the link is paused meanwhile, so the
-   * stream that follows waits in the master's buffer as it does for a Redis replica. The
-   * result replaces the data set on the event loop, unless the link went meanwhile.
+   * Diskless load: the payload is parsed on a worker thread into fresh databases as it
+   * arrives, while the event loop keeps answering (-LOADING, or the old data when async).
+   * The link is paused once the payload is in, so the stream that follows waits in the
+   * master's buffer as it does for a Redis replica.
    */
-  private void startLoad(byte[] rest) {
-    loading = true;
-    loadStartMs = node.clock.nowMs();
-    loadTotalBytes = payloadLen;
-    loadedBytes = 0;
-    if (rest.length > 0) inBuf.appendBytes(rest);
-    link.pause();
-    byte[] data = payload;
-    int len = payloadLen;
+  private void loadFromSocket() {
+    if (loadMode == LoadMode.SOCKET) node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+    startLoading(loadMode == LoadMode.ASYNC, Math.max(0, payloadExpected));
+    PayloadPipe in = pipe;
     int gen = linkGeneration;
-    node.log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-    node.vertx().executeBlocking(() -> parse(data, len), false).onComplete(ar -> {
-      if (gen != linkGeneration) return; // dropLink ended the loading; this data set is not wanted
-      loading = false;
-      payload = null;
-      if (ar.failed()) {
-        loadFailed(ar.cause());
+    node.vertx().executeBlocking(() -> parse(in, "the master's RDB payload"), false).onComplete(ar -> loaded(gen, ar));
+  }
+
+  /**
+   * Disk load, as Redis's: the payload goes to temp-&lt;unixtime&gt;.&lt;pid&gt;.rdb in dir
+   * while the old data is still served, is renamed to dbfilename (the file stays, as
+   * Redis's does), and the old data goes before the file loads.
+   */
+  private void receiveToDisk() {
+    java.nio.file.Path temp = java.nio.file.Path.of(node.config.getString("dir"))
+        .resolve("temp-" + node.clock.nowMs() / 1000 + "." + ProcessHandle.current().pid() + ".rdb");
+    PayloadPipe in = pipe;
+    int gen = linkGeneration;
+    node.vertx().executeBlocking(() -> {
+      try (java.io.FileOutputStream out = new java.io.FileOutputStream(temp.toFile())) {
+        in.transferTo(out);
+        out.getFD().sync();
+        return temp;
+      } catch (IOException | RuntimeException e) {
+        java.nio.file.Files.deleteIfExists(temp);
+        throw e;
+      }
+    }, false).onComplete(ar -> {
+      if (gen != linkGeneration) {
+        if (ar.succeeded()) deleteQuietly(ar.result());
         return;
       }
-      install(ar.result());
-      if (link != null) {
-        link.resume();
-        process();
+      if (ar.failed()) {
+        node.log.warning("Failed trying to write the temp DB to disk: " + ar.cause().getMessage());
+        dropLink();
+        return;
       }
+      loadFile(ar.result(), gen);
     });
   }
 
+  private void loadFile(java.nio.file.Path temp, int gen) {
+    java.nio.file.Path file = node.persistence.file();
+    long size;
+    node.persistence.abortBgsave();
+    try {
+      java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      size = java.nio.file.Files.size(file);
+    } catch (IOException e) {
+      node.log.warning("Failed trying to rename the temp DB into " + file.getFileName() + " in MASTER <-> REPLICA synchronization: " + e.getMessage());
+      deleteQuietly(temp);
+      dropLink();
+      return;
+    }
+    node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+    for (int i = 0; i < node.databases(); i++) node.db(i).flush();
+    flushedForLoad = true;
+    startLoading(false, size);
+    node.vertx().executeBlocking(() -> {
+      try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
+        return parse(in, file.toString());
+      }
+    }, false).onComplete(ar -> loaded(gen, ar));
+  }
+
+  private static void deleteQuietly(java.nio.file.Path p) {
+    try {
+      java.nio.file.Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a leftover temp file is harmless; the next transfer has another name
+    }
+  }
+
+  /** Event loop: a load ended; its data set replaces ours, unless the link went meanwhile. */
+  private void loaded(int gen, io.vertx.core.AsyncResult<Loaded> ar) {
+    if (gen != linkGeneration) return; // dropLink ended the transfer; this data set is not wanted
+    if (ar.failed()) {
+      loadFailed(ar.cause());
+      return;
+    }
+    if (!payloadDone) {
+      loadFailed(new IOException("the master's payload goes on past the end of its RDB"));
+      return;
+    }
+    Loaded l = ar.result();
+    boolean swap = loadMode == LoadMode.SWAP || loadMode == LoadMode.ASYNC;
+    clearTransfer();
+    install(l, swap);
+    resumeLink();
+    process();
+  }
+
   /** Worker thread: touches nothing of the node but the settings that choose encodings. */
-  private Loaded parse(byte[] data, int len) throws IOException {
+  private Loaded parse(java.io.InputStream source, String name) throws IOException {
     long now = Long.MIN_VALUE; // a replica keeps keys past their TTL: the master's DEL follows
     Db[] dbs = new Db[node.databases()];
     for (int i = 0; i < dbs.length; i++) dbs[i] = new Db(node, i);
     long[] keys = {0};
     int[] streamDb = {0};
-    java.io.InputStream in = new ByteArrayInputStream(data, 0, len) {
+    java.io.InputStream in = new java.io.FilterInputStream(source) {
       @Override
-      public synchronized int read(byte[] b, int off, int n) {
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) loadedBytes++;
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int n) throws IOException {
         int r = super.read(b, off, n);
         if (r > 0) loadedBytes += r;
         return r;
       }
     };
-    String source = "the master's RDB payload";
-    io.redisha.node.rdb.RdbReader.read(in, source, new io.redisha.node.rdb.RdbVisitor() {
+    io.redisha.node.rdb.RdbReader.read(in, name, new io.redisha.node.rdb.RdbVisitor() {
       @Override
-      public void aux(String name, byte[] value) {
-        if (!name.equals("repl-stream-db")) return;
+      public void aux(String field, byte[] value) {
+        if (!field.equals("repl-stream-db") && !field.equals("used-mem")) return;
         try {
-          int db = Integer.parseInt(new String(value, StandardCharsets.US_ASCII));
-          if (db >= 0 && db < dbs.length) streamDb[0] = db;
+          long v = Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+          if (field.equals("used-mem")) loadRdbUsedMem = v;
+          else if (v >= 0 && v < dbs.length) streamDb[0] = (int) v;
         } catch (NumberFormatException ignored) {
-          // not a number: the stream starts in database 0
+          // not a number: no estimate, or the stream starts in database 0
         }
       }
 
       @Override
       public void selectDb(int db) throws IOException {
         if (db >= dbs.length) {
-          throw new IOException(source + ": the payload has a key in database " + db + " but this node has only "
+          throw new IOException(name + ": the payload has a key in database " + db + " but this node has only "
               + dbs.length + " (databases)");
         }
       }
@@ -827,7 +1070,7 @@ public final class Replication {
         Db db = dbs[e.db()];
         Key k = new Key(e.key());
         if (db.dict().put(k, v) != null) {
-          throw new IOException(source + ": duplicate key " + io.redisha.node.rdb.RdbValue.show(e.key()) + " in database " + e.db());
+          throw new IOException(name + ": duplicate key " + io.redisha.node.rdb.RdbValue.show(e.key()) + " in database " + e.db());
         }
         if (e.expireAtMs() >= 0) db.expiresMap().put(k, e.expireAtMs());
         keys[0]++;
@@ -836,20 +1079,54 @@ public final class Replication {
     return new Loaded(dbs, keys[0], streamDb[0]);
   }
 
+  /**
+   * As Redis: after a failed swapdb load the old data set stays; otherwise it is gone, and
+   * with it its history. Either way the next PSYNC asks for a full sync.
+   */
   private void loadFailed(Throwable e) {
-    node.log.warning("Failed trying to load the MASTER synchronization DB from socket: " + e.getMessage());
-    // As Redis: the old data set is gone too, and with it its history.
-    node.persistence.abortBgsave();
-    for (int i = 0; i < node.databases(); i++) node.db(i).flush();
-    haveHistory = false;
-    node.replid = Node.randomHex40();
-    offset = 0;
+    boolean kept = loadMode == LoadMode.SWAP || loadMode == LoadMode.ASYNC;
+    node.log.warning("Failed trying to load the MASTER synchronization DB from " + (loadMode == LoadMode.DISK ? "disk" : "socket")
+        + ": " + e.getMessage());
+    if (kept) {
+      haveHistory = false;
+    } else {
+      node.persistence.abortBgsave();
+      for (int i = 0; i < node.databases(); i++) node.db(i).flush();
+      forgetHistory();
+    }
     dropLink();
   }
 
+  private void forgetHistory() {
+    haveHistory = false;
+    node.replid = Node.randomHex40();
+    offset = 0;
+  }
+
+  /** dropLink during a transfer: the worker's reader fails; a disk load that had flushed leaves an empty data set. */
+  private void abandonTransfer() {
+    if (pipe != null) pipe.abort();
+    if (flushedForLoad) forgetHistory();
+    clearTransfer();
+  }
+
+  private void clearTransfer() {
+    pipe = null;
+    loadMode = null;
+    payloadLen = 0;
+    payloadExpected = -1;
+    eofMark = null;
+    eofTail = null;
+    payloadDone = false;
+    loading = false;
+    asyncLoading = false;
+    flushedForLoad = false;
+  }
+
   /** Event loop: the parsed databases replace the data set; then the stream starts at the master's offset. */
-  private void install(Loaded l) {
-    node.log.notice("MASTER <-> REPLICA sync: Flushing old data");
+  private void install(Loaded l, boolean swap) {
+    node.log.notice("Done loading RDB, keys loaded: " + l.keys() + ", keys expired: 0.");
+    node.log.notice(swap ? "MASTER <-> REPLICA sync: Swapping active DB with loaded DB" : "MASTER <-> REPLICA sync: Flushing old data");
     node.persistence.abortBgsave();
     for (int i = 0; i < node.databases(); i++) {
       Db live = node.db(i);
@@ -857,6 +1134,8 @@ public final class Replication {
       live.dict = l.dbs()[i].dict;
       live.expires = l.dbs()[i].expires;
     }
+    // A replica keeps keys past their TTL, so every key of the payload counts as loaded.
+    node.persistence.replicaLoaded(l.keys());
     payloadStreamDb(l.streamDb());
     // Our replicas' copies belong to the old history: they sync again.
     disconnectReplicas();
@@ -942,7 +1221,7 @@ public final class Replication {
       }
       default -> {
         // The link is paused while the payload loads; its silence then is ours.
-        if (loading) lastIoMs = now;
+        if (linkPaused) lastIoMs = now;
         if (now - lastIoMs > timeoutMs) {
           node.log.warning("Timeout connecting to the MASTER...");
           dropLink();
@@ -1953,7 +2232,9 @@ public final class Replication {
         }
       }
     }
-    // As Redis: no PING while a FAILOVER with a timeout holds the writes, so the replicas' offsets can match ours.
+    // As Redis: PINGs every period counted from the start (not at once for a first replica), and
+    // none while a FAILOVER with a timeout holds the writes, so the replicas' offsets can match ours.
+    if (lastPingMs == 0) lastPingMs = now;
     boolean failoverHolds = failoverState != FailoverState.NONE && failoverEndMs != 0;
     if (masterHost == null && backlog != null && !replicas.isEmpty() && !failoverHolds
         && now - lastPingMs >= node.config.getInt("repl-ping-replica-period") * 1000L) {

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** FAILOVER as Redis 7.0: error texts against a real redis-server, and the coordinated switch in both directions. */
+/**
+ * FAILOVER as Redis 7.0: error texts against a real redis-server, the coordinated switch in
+ * both directions, and FORCE's stages beside redis-server's.
+ */
 class FailoverCommandTest {
 
   private static String role(RespClient c) throws Exception {
@@ -120,6 +123,96 @@ class FailoverCommandTest {
         new ProcessBuilder("kill", "-CONT", Long.toString(replica.pid())).start().waitFor();
       }
     }
+  }
+
+  /** A master's replication state as INFO and ROLE show it, offsets left out. */
+  private static String stage(RespClient c) throws Exception {
+    String info = Reply.str(c.call("INFO", "replication"));
+    StringBuilder s = new StringBuilder();
+    for (String line : info.split("\r\n")) {
+      if (line.matches("(role|master_host|master_link_status|master_sync_in_progress|connected_slaves|master_failover_state):.*")) {
+        s.append(line.replaceAll(":\\d{4,5}$", ":<port>")).append(' ');
+      }
+    }
+    List<Reply> role = ((Reply.Agg) c.call("ROLE")).items();
+    s.append("ROLE=").append(Reply.str(role.get(0)));
+    if (Reply.str(role.get(0)).equals("slave")) s.append(' ').append(Reply.str(role.get(3))).append(' ').append(role.get(4));
+    return s.toString();
+  }
+
+  /**
+   * FAILOVER TO ... FORCE TIMEOUT against a replica stopped with SIGSTOP, so it never
+   * acknowledges: what the master answers and shows while it waits, once the timeout
+   * forces it to become the replica's replica, while the stopped target cannot answer the
+   * handshake (past repl-timeout, so it is made again), and once the target wakes up and
+   * takes over; and what the write held meanwhile gets.
+   */
+  private static List<String> forceStory(RespClient m, int masterPort, RealRedis replica) throws Exception {
+    try (RespClient rc = replica.client(); RespClient writer = new RespClient(masterPort)) {
+      Await.until(() -> Reply.str(m.call("INFO", "replication")).contains("state=online"), "the replica to be online");
+      // A write seen on the replica: its first ACK came, so the stream flows to it (a diskless sync's does not before).
+      m.call("SET", "warm", "1");
+      Await.until(() -> rc.call("GET", "warm").equals(new Reply.Bulk("1".getBytes())), "the replica to apply a write");
+      List<String> seen = new java.util.ArrayList<>();
+      new ProcessBuilder("kill", "-STOP", Long.toString(replica.pid())).start().waitFor();
+      try {
+        m.call("SET", "k", "1");
+        long t0 = System.nanoTime();
+        seen.add("reply " + m.call("FAILOVER", "TO", "127.0.0.1", Integer.toString(replica.port), "FORCE", "TIMEOUT", "500"));
+        CompletableFuture<Reply> held = CompletableFuture.supplyAsync(() -> {
+          try {
+            return writer.call("SET", "held", "1");
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        });
+        seen.add("waiting " + stage(m));
+        Await.until(() -> !failoverState(m).equals("waiting-for-sync"), "the FORCE timeout to pass");
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(waitedMs >= 450, "the failover did not wait for its timeout: " + waitedMs + " ms");
+        seen.add("forced " + stage(m));
+        // The target stays stopped past repl-timeout: the handshake times out and is tried again, the failover goes on.
+        Thread.sleep(2500);
+        seen.add("target still stopped " + stage(m) + " held write done=" + held.isDone());
+        new ProcessBuilder("kill", "-CONT", Long.toString(replica.pid())).start().waitFor();
+        Await.until(() -> failoverState(m).equals("no-failover") && stage(m).contains("master_link_status:up"),
+            "the woken target to take over");
+        seen.add("after " + stage(m));
+        seen.add("held write " + held.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        seen.add("target " + stage(rc) + " k=" + rc.call("GET", "k"));
+        return seen;
+      } finally {
+        new ProcessBuilder("kill", "-CONT", Long.toString(replica.pid())).start().waitFor();
+      }
+    }
+  }
+
+  @Test
+  void forceFailsOverAtTheTimeoutToAReplicaThatCannotCatchUpLikeRedis() throws Exception {
+    List<String> real, ours;
+    try (RealRedis master = RealRedis.start("redis-server", new String[] {"--repl-diskless-sync-delay", "0", "--repl-timeout", "1"});
+        RespClient m = master.client();
+        RealRedis replica = RealRedis.start("redis-server", new String[] {"--replicaof", "127.0.0.1", Integer.toString(master.port)})) {
+      real = forceStory(m, master.port, replica);
+    }
+    try (TestNode master = TestNode.start("--repl-diskless-sync-delay", "0", "--repl-timeout", "1");
+        RespClient m = master.client();
+        RealRedis replica = RealRedis.start("redis-server", new String[] {"--replicaof", "127.0.0.1", Integer.toString(master.port())})) {
+      ours = forceStory(m, master.port(), replica);
+    }
+    assertEquals(String.join("\n", real), String.join("\n", ours));
+    assertEquals(List.of(
+        "reply +OK",
+        "waiting role:master connected_slaves:1 master_failover_state:waiting-for-sync ROLE=master",
+        // Still listed: Redis 7.0 keeps its replicas on becoming one; repl-timeout drops the silent one later.
+        "forced role:slave master_host:127.0.0.1 master_link_status:down master_sync_in_progress:0 connected_slaves:1 "
+            + "master_failover_state:failover-in-progress ROLE=slave handshake :-1",
+        "target still stopped role:slave master_host:127.0.0.1 master_link_status:down master_sync_in_progress:0 "
+            + "connected_slaves:0 master_failover_state:failover-in-progress ROLE=slave handshake :-1 held write done=false",
+        "after role:slave master_host:127.0.0.1 master_link_status:up master_sync_in_progress:0 connected_slaves:0 "
+            + "master_failover_state:no-failover ROLE=slave connected :80",
+        "held write -READONLY You can't write against a read only replica.",
+        "target role:master connected_slaves:1 master_failover_state:no-failover ROLE=master k=\"1\""), ours);
   }
 
   /** Our master hands over to a real replica, and a real master to ours: PSYNC FAILOVER both ways, no full resync. */

@@ -246,7 +246,7 @@ final class InfoCommand {
   private void persistence(StringBuilder sb) {
     sb.append("# Persistence\r\n");
     field(sb, "loading", node.replication.loading() ? 1 : 0);
-    field(sb, "async_loading", 0);
+    field(sb, "async_loading", node.replication.asyncLoading() ? 1 : 0);
     field(sb, "current_cow_peak", 0);
     field(sb, "current_cow_size", 0);
     field(sb, "current_cow_size_age", 0);

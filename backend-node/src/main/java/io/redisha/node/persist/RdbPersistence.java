@@ -575,6 +575,12 @@ public final class RdbPersistence {
     return lastBgsaveCopyNanos;
   }
 
+  /** A replica's full sync loaded {@code keys}: INFO's rdb_last_load_* tell that load (a replica expires none). */
+  public void replicaLoaded(long keys) {
+    loadedKeys = keys;
+    expiredOnLoad = 0;
+  }
+
   public long loadedKeys() {
     return loadedKeys;
   }
