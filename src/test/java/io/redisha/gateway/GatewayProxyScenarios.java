@@ -1,5 +1,6 @@
 package io.redisha.gateway;
 
+import static io.redisha.gateway.GatewayStaticSwitchoverTest.commandCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,12 +155,12 @@ abstract class GatewayProxyScenarios {
       byte[] big = new byte[1 << 20];
       java.util.Arrays.fill(big, (byte) 'b');
       assertEquals("+OK", other.call("SET".getBytes(), "big".getBytes(), big).toString());
-      long before = getCalls(direct);
+      long before = commandCalls(direct, "get");
       for (int i = 0; i < 200; i++) slow.send("GET", "big");
       Thread.sleep(500);
       // max-client-inflight (16 here) GETs went out, plus a few more for the replies the
       // sockets' kernel buffers took: not 200 MB of replies held in the gateway.
-      long sent = getCalls(direct) - before;
+      long sent = commandCalls(direct, "get") - before;
       assertTrue(sent >= 16 && sent < 60, "GETs sent to the backend while the client was not reading: " + sent);
       assertEquals("+PONG", other.call("PING").toString());
       assertEquals("+OK", other.call("SET", "x", "y").toString());
@@ -168,14 +169,7 @@ abstract class GatewayProxyScenarios {
         Reply r = slow.read();
         assertTrue(r instanceof Reply.Bulk b && java.util.Arrays.equals(big, b.bytes()), "reply " + i);
       }
-      assertEquals(before + 200, getCalls(direct));
+      assertEquals(before + 200, commandCalls(direct, "get"));
     }
-  }
-
-  /** GET calls the backend has run (INFO commandstats). */
-  private static long getCalls(RespClient direct) throws Exception {
-    String info = direct.call("INFO", "commandstats").toString();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_get:calls=(\\d+)").matcher(info);
-    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 }

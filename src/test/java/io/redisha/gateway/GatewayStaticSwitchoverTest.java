@@ -168,7 +168,7 @@ class GatewayStaticSwitchoverTest {
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 
-  private static long commandCalls(RespClient c, String cmd) throws Exception {
+  static long commandCalls(RespClient c, String cmd) throws Exception {
     Matcher m = Pattern.compile("cmdstat_" + cmd + ":calls=(\\d+)").matcher(Reply.str(c.call("INFO", "commandstats")));
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }

@@ -289,9 +289,13 @@ final class BackendConn {
     boolean refusal = a[off] == '-' && gw.checkErrorReply(this, a, off, len);
     Slot s = inflight.peek();
     if (s == null || (a[off] == '>' && tunnel == null && s.client != null)) {
-      // A push with no request behind it (a tunnel's messages; stray pushes on a shared
-      // connection are dropped: nothing here asked for them).
-      if (tunnel == null) return;
+      // A push with no request behind it: a tunnel's messages, or the invalidations of the
+      // client that turned tracking on (client-side caching). Stray pushes on a shared
+      // connection are dropped: nothing here asked for them.
+      if (tunnel == null) {
+        if (dedicated && owner != null && owner.tracking()) owner.writeReply(a, off, len);
+        return;
+      }
       if (swallowConfirmations > 0 && isSubscribeConfirmation(a, off, len)) {
         swallowConfirmations--;
         return;

@@ -146,7 +146,7 @@ final class ClientConn {
       return;
     }
     if (watchLost && ("unwatch".equals(cmd) || "exec".equals(cmd) || "discard".equals(cmd))) watchLost = false;
-    boolean pinned = inMulti || watching;
+    boolean pinned = inMulti || watching || tracking != null;
     if (cmd != null) {
       switch (cmd) {
         case "auth" -> {
@@ -221,7 +221,7 @@ final class ClientConn {
           }
         }
         case "subscribe", "psubscribe", "ssubscribe" -> {
-          if (!pinned) {
+          if (!inMulti && !watching) {
             subscribe(args);
             return;
           }
@@ -371,6 +371,9 @@ final class ClientConn {
     dedicated = new BackendConn(gw, gw.topology.master, gw.topology.generation, true, db, proto);
     dedicated.owner = this;
     gw.dedicatedOpened++;
+    if (tracking != null) {
+      for (byte[][] a : tracking) dedicated.internal(a);
+    }
     return dedicated;
   }
 
@@ -441,6 +444,7 @@ final class ClientConn {
     dedicated = null;
     active = null;
     activeInflight = 0;
+    if (tracking != null) trackingLost();
     // Not at once: the topology may not know yet that this master is gone.
     gw.vertx.setTimer(50, t -> resubscribe());
   }
@@ -459,6 +463,9 @@ final class ClientConn {
     dedicated = n;
     tunnel = n;
     active = n;
+    if (tracking != null) {
+      for (byte[][] a : tracking) n.internal(a);
+    }
     resub(n, "SUBSCRIBE", channels);
     resub(n, "PSUBSCRIBE", patterns);
     resub(n, "SSUBSCRIBE", shardChannels);
@@ -485,6 +492,7 @@ final class ClientConn {
   /** A backend answered s. */
   void complete(Slot s, BackendConn from, byte[] a, int off, int len) {
     if (from == active) activeInflight--;
+    if (s.trackingOn) trackingAnswered(s, a[off] != '-' && a[off] != '!');
     if (s.write && from.generation >= 0) lastWriteAckNanos = System.nanoTime();
     if (gw.metrics != null) gw.metrics.completed(s, from, a[off]);
     s.args = null;
@@ -508,6 +516,7 @@ final class ClientConn {
 
   void failSlot(Slot s, BackendConn from, String error) {
     if (from != null && from == active) activeInflight--;
+    if (s.trackingOn) trackingAnswered(s, false);
     local.setProtocol(proto);
     local.error(error);
     byte[] bytes = local.takeBytes();
@@ -664,6 +673,7 @@ final class ClientConn {
       // client's commands are queued nowhere, and EXEC fails as Redis would.
       if (inMulti && !closed) phantomExec = PhantomExec.ABORT;
       else if (watching && !closed) watchLost = true;
+      if (tracking != null) trackingLost();
       dedicated = null;
       inMulti = false;
       watching = false;
@@ -929,10 +939,13 @@ final class ClientConn {
         });
         return true;
       }
-      case "reply", "tracking", "caching" -> {
-        // They change what a connection answers, which a shared connection cannot do for one client.
+      case "reply" -> {
+        // It changes what a connection answers, which a shared connection cannot do for one client.
         localReply(w -> w.error(Errors.unsupported("CLIENT " + sub.toUpperCase())));
         return true;
+      }
+      case "tracking" -> {
+        return trackingCommand(args);
       }
       case "id" -> {
         if (args.length != 2) return false;
@@ -951,6 +964,8 @@ final class ClientConn {
   }
 
   private void reset() {
+    if (tracking != null && dedicated != null && !dedicated.closed) dedicated.internal("CLIENT", "TRACKING", "OFF");
+    tracking = null;
     phantomExec = null;
     watchLost = false;
     inMulti = false;
@@ -964,6 +979,66 @@ final class ClientConn {
     name = null;
     authed = gw.config.requirepass().isEmpty();
     parser.setAuthRequired(!authed);
+  }
+
+  // ---------------------------------------------------------------- client-side caching
+
+  /**
+   * The CLIENT TRACKING ON commands the master accepted since the last OFF, while tracking
+   * is on or being turned on, else null. Tracking lives on a backend connection, so the
+   * client is then pinned to a dedicated master connection (its reads too), where RESP3
+   * invalidation pushes come; a new connection (after a failover) is given the same
+   * commands first.
+   */
+  private List<byte[][]> tracking;
+  /** CLIENT TRACKING ON commands not answered yet. */
+  private int trackingPending;
+
+  boolean tracking() {
+    return tracking != null;
+  }
+
+  private void trackingAnswered(Slot s, boolean accepted) {
+    trackingPending--;
+    if (tracking == null) return; // turned off meanwhile
+    if (accepted) tracking.add(s.args);
+    else if (tracking.isEmpty() && trackingPending == 0) tracking = null;
+  }
+
+  private boolean trackingCommand(byte[][] args) {
+    if (args.length < 3 || inMulti) return false; // the backend's own errors
+    String mode = lower(args[2]);
+    if (mode.equals("on")) {
+      for (int i = 3; i < args.length; i++) {
+        if (lower(args[i]).equals("redirect")) {
+          localReply(w -> w.error(Errors.trackingRedirect()));
+          return true;
+        }
+      }
+      if (tracking == null) tracking = new java.util.ArrayList<>(1);
+      trackingPending++;
+      submit(args, Slot.Route.DEDICATED, false).trackingOn = true;
+      return true;
+    }
+    if (mode.equals("off") && tracking != null) {
+      tracking = null;
+      submit(args, Slot.Route.DEDICATED, false);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The connection that tracked this client's keys is gone, and with it what the new
+   * master would have to invalidate: the client is told to drop its whole cache, as
+   * Redis tells it after FLUSHALL (RESP3; a RESP2 client without REDIRECT gets no
+   * invalidations at all, as from Redis).
+   */
+  private void trackingLost() {
+    if (proto == 3 && !closed) {
+      byte[] flushAll = ">2\r\n$10\r\ninvalidate\r\n_\r\n".getBytes(StandardCharsets.US_ASCII);
+      append(flushAll, 0, flushAll.length);
+    }
   }
 
   /** How EXEC ends a transaction whose dedicated connection was lost: EXECABORT, or nil as for a touched WATCH. */

@@ -16,6 +16,11 @@ final class Errors {
     return "ERR " + PREFIX + "'" + cmd + "' cannot be used through the gateway (it needs a direct connection to a node)";
   }
 
+  static String trackingRedirect() {
+    return "ERR " + PREFIX + "CLIENT TRACKING REDIRECT cannot be used through the gateway (its client ids are not "
+        + "the nodes'); use RESP3 (HELLO 3): the invalidations then come on the tracking connection itself";
+  }
+
   static String unknownFate(HostPort addr) {
     return "ERR " + PREFIX + "connection to the master " + addr + " was lost after the command was sent; "
         + "it may or may not have been applied, and the gateway does not retry it";

@@ -21,6 +21,8 @@ final class Slot {
   boolean done;
   /** write-ack-replicas on a dedicated connection: EXEC, or a write outside MULTI (blocking, under WATCH). */
   boolean ackOnDedicated;
+  /** CLIENT TRACKING ON: an error reply means tracking did not start. */
+  boolean trackingOn;
   /** write-ack-replicas: the reply waits for the WAIT behind it. */
   boolean awaitingAck;
   /** The connection whose WAIT it waits for: a refused slot sent again waits for another. */

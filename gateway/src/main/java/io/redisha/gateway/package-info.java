@@ -41,12 +41,15 @@
  *   <li><b>Sessions.</b> MULTI/EXEC/DISCARD and WATCH run on a connection dedicated to
  *       the client, to the master; so do blocking commands (BLPOP, XREAD, WAIT ...). After
  *       SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE the dedicated connection becomes a two-way tunnel
- *       for the rest of the client's life. AUTH, HELLO, PING, ECHO, QUIT, RESET, SELECT,
+ *       for the rest of the client's life. CLIENT TRACKING ON pins the client (reads too) to
+ *       its dedicated master connection until OFF: RESP3 invalidation pushes come there;
+ *       after a failover the client gets the invalidate-everything push and tracking is
+ *       turned on again on the new master. AUTH, HELLO, PING, ECHO, QUIT, RESET, SELECT,
  *       CLIENT SETNAME/GETNAME/ID are answered by the gateway; requirepass is the
  *       gateway's and backend-auth-pass is never shown to clients.</li>
  *   <li><b>Refused.</b> MONITOR, SYNC, PSYNC, REPLICAOF/SLAVEOF, FAILOVER, SHUTDOWN,
  *       REPLCONF, DEBUG, MODULE, CLUSTER, MIGRATE, READONLY/READWRITE/ASKING, SENTINEL and
- *       CLIENT REPLY/TRACKING/CACHING get {@code -ERR gateway: ...}. Every error the gateway
+ *       CLIENT REPLY and CLIENT TRACKING ... REDIRECT get {@code -ERR gateway: ...}. Every error the gateway
  *       makes itself has "gateway:" after its code.</li>
  *   <li><b>Failover.</b> The gateway asks every sentinel SENTINEL MASTER (config-epoch)
  *       and get-master-addr-by-name (address) each check interval and at once on their
