@@ -230,7 +230,7 @@ final class ClientCmd {
         return;
       }
       if (optin && optout) {
-        c.error("ERR You can't use both OPTIN and OPTOUT");
+        c.error("ERR You can't specify both OPTIN mode and OPTOUT mode");
         return;
       }
       if (now != null && ((optin && now.optout) || (optout && now.optin))) {
