@@ -76,6 +76,38 @@ class TrackingTest {
   }
 
   @Test
+  void invalidationsReachAClientWhoseRepliesAreOff() throws Exception {
+    s.open("r");
+    s.setup("r", "HELLO", "3");
+    s.step("r", "CLIENT", "TRACKING", "ON");
+    s.step("r", "GET", "a");
+    // Straight on the wires: a step's barrier needs a reply.
+    for (TrackingScript.Wire r : s.wires("r")) {
+      r.send("CLIENT", "REPLY", "OFF");
+      r.send("SET", "a", "1");
+      r.send("CLIENT", "REPLY", "ON");
+      assertEquals(">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\na\r\n", r.frame(), "the push despite REPLY OFF");
+      assertEquals("+OK\r\n", r.frame());
+    }
+  }
+
+  /**
+   * Redis 7.0 checks a new prefix against the later ones but, when the overlap is not
+   * the first prefix's, replies the error and then OK and turns tracking on: two replies
+   * to one command. We refuse with the error alone.
+   */
+  @Test
+  void overlappingPrefixesAreOneErrorHere() throws Exception {
+    s.open("c");
+    TrackingScript.Wire ours = s.wires("c")[0];
+    ours.send("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "a", "PREFIX", "b", "PREFIX", "bc");
+    assertEquals("-ERR Prefix 'b' overlaps with another provided prefix 'bc'. "
+        + "Prefixes for a single client must not overlap.\r\n", ours.frame());
+    ours.send("CLIENT", "GETREDIR");
+    assertEquals(":-1\r\n", ours.frame());
+  }
+
+  @Test
   void resp2TrackingWithoutRedirectRemembersButSendsNothing() throws Exception {
     s.open("r").open("w");
     s.step("r", "CLIENT", "TRACKING", "ON");

@@ -225,28 +225,24 @@ public final class Tracking {
     if (depth++ == 0) current = c;
   }
 
-  /**
-   * Client.call ran a command: a read-only one of a default-mode tracking client has
-   * its keys remembered; at the outermost call the client's own invalidations go out,
-   * after its reply.
-   */
+  /** Client.call ran a command: a read-only one of a default-mode tracking client has its keys remembered. */
   void exitCall(Client c, CommandSpec spec, byte[][] argv) {
     if (c.tracking != null && !c.tracking.bcast && spec.has(CommandFlag.READONLY)) remember(c, spec, argv);
-    if (--depth > 0) return;
-    Client self = current;
-    current = null;
-    if (pending.isEmpty()) return;
-    List<Key> keys = new ArrayList<>(pending);
-    pending.clear();
-    if (self.isClosed()) return;
-    for (Key k : keys) send(self, k == null ? nullFor(self) : single(k));
+    if (--depth == 0) current = null;
   }
 
   /**
-   * After each command (Redis's resetClient): CLIENT CACHING holds for the next command
-   * only, or for the next transaction; CLIENT subcommands do not use it up.
+   * After each command of a client (Redis's afterCommand and resetClient): the client's
+   * own invalidations go out after its reply, even under CLIENT REPLY OFF, as pushes do;
+   * CLIENT CACHING holds for the next command only, or for the next transaction, and
+   * CLIENT subcommands do not use it up.
    */
   void afterCommand(Client c) {
+    if (!pending.isEmpty()) {
+      List<Key> keys = new ArrayList<>(pending);
+      pending.clear();
+      if (!c.isClosed()) for (Key k : keys) send(c, k == null ? nullFor(c) : single(k));
+    }
     if (c.tracking == null || !c.tracking.caching) return;
     if (c.inMulti() || c.isBlocked() || c.isPostponed() || c.lastCommand.startsWith("client|")) return;
     c.tracking.caching = false;
