@@ -77,6 +77,9 @@ public final class Client implements RequestParser.Sink {
   final Set<Key> channels = new java.util.LinkedHashSet<>();
   final Set<Key> patterns = new java.util.LinkedHashSet<>();
 
+  // Client-side caching state, managed by Tracking; null when CLIENT TRACKING is off.
+  Tracking.Session tracking;
+
   // Blocking state, managed by Blocking.
   Blocking.Request blocked;
 
@@ -188,6 +191,11 @@ public final class Client implements RequestParser.Sink {
     return blocked != null;
   }
 
+  /** CLIENT TRACKING's options, or null when it is off. */
+  public Tracking.Session tracking() {
+    return tracking;
+  }
+
   boolean idleTimeoutApplies() {
     return !isSubscribed() && blocked == null && !monitor && !isMaster && replicaConn == null;
   }
@@ -205,6 +213,7 @@ public final class Client implements RequestParser.Sink {
     } finally {
       inRead = false;
     }
+    node.tracking.broadcast();
     flush();
   }
 
@@ -288,6 +297,7 @@ public final class Client implements RequestParser.Sink {
     } else {
       dispatch(argv);
     }
+    node.tracking.afterCommand(this);
     if (before == REPLY_SKIP && replyMode == REPLY_SKIP) replyMode = REPLY_ON;
     if (replyMode == REPLY_SKIP_NEXT) replyMode = REPLY_SKIP;
   }
@@ -341,6 +351,7 @@ public final class Client implements RequestParser.Sink {
       rejectInQueue("NOAUTH Authentication required.");
       return;
     }
+    node.tracking.limit(this);
     if (node.persistence.refusesWrites() && (spec.isWrite() || spec.name().equals("ping"))) {
       node.stats.rejected(spec);
       rejectInQueue(RdbPersistence.MISCONF);
@@ -409,6 +420,7 @@ public final class Client implements RequestParser.Sink {
     byte[][][] outerOverride = propagateOverride;
     propagateOverride = null;
     callDepth++;
+    node.tracking.enterCall(this);
     node.propagation.enter();
     try {
       node.persistence.beforeWrite(this, spec, argv);
@@ -430,6 +442,7 @@ public final class Client implements RequestParser.Sink {
         node.propagation.propagate(db.id, argv);
       }
       node.propagation.exit();
+      node.tracking.exitCall(this, spec, argv);
     }
     node.stats.called(spec, (System.nanoTime() - startNs) / 1000, node.stats.totalErrorReplies > errorsBefore);
     if (feed && !node.monitors.isEmpty()) node.feedMonitors(this, redacted(spec, argv));
@@ -602,6 +615,7 @@ public final class Client implements RequestParser.Sink {
     node.transactions.unwatchAll(this);
     node.pubsub.unsubscribeAll(this);
     node.blocking.unblock(this);
+    node.tracking.disable(this);
     node.replication.replicaGone(this);
     node.removeClient(this);
   }
@@ -619,6 +633,7 @@ public final class Client implements RequestParser.Sink {
     node.transactions.discard(this);
     node.pubsub.unsubscribeAll(this);
     node.blocking.unblock(this);
+    node.tracking.disable(this);
     if (monitor) {
       monitor = false;
       node.monitors.remove(this);

@@ -113,11 +113,13 @@ public final class Db {
   /** WATCH invalidation and keyspace-change hook for every modified key. */
   public void modified(Key key) {
     node.transactions.touch(this, key);
+    node.tracking.modified(key);
   }
 
   public void flush() {
     node.persistence.beforeFlush(this);
     node.transactions.touchAll(this);
+    node.tracking.flushed();
     dict.clear();
     expires.clear();
   }

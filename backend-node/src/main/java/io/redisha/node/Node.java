@@ -41,6 +41,7 @@ public final class Node {
   public final Transactions transactions = new Transactions();
   public final PubSub pubsub = new PubSub(this);
   public final Blocking blocking = new Blocking(this);
+  public final Tracking tracking = new Tracking(this);
   public final RdbPersistence persistence = new RdbPersistence(this);
   public final Propagation propagation = new Propagation();
   public final Replication replication = new Replication(this);
@@ -404,6 +405,7 @@ public final class Node {
     stats.sample(clock.nowMs());
     long budget = 1_000_000L * 25 / Math.max(1, config.getInt("hz")); // 25% of a tick, as Redis's slow cycle
     if (activeExpireEnabled) for (Db db : dbs) db.activeExpire(budget / dbs.length + 1);
+    tracking.limit(null);
     persistence.cron();
     long timeout = config.getLong("timeout");
     if (timeout > 0) {

@@ -56,6 +56,8 @@ public final class NodeConfig {
     s.memory("maxmemory", 0, true);
     s.choice("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu", "volatile-random",
         "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
+    // Keys remembered for CLIENT TRACKING before the oldest are invalidated; 0: no limit. Redis's range is an unsigned long.
+    s.define("tracking-table-max-keys", 1000000L, v -> rangeChecked(Settings.one(v), 0, Long.MAX_VALUE), String::valueOf, true);
     s.define("notify-keyspace-events", "", v -> keyspaceEvents(Settings.one(v)), o -> (String) o, true);
 
     // Encoding thresholds: OBJECT ENCODING reports what redis-server would choose.

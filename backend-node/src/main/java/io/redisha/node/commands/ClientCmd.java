@@ -5,6 +5,7 @@ import static io.redisha.node.commands.Args.is;
 import io.redisha.node.Client;
 import io.redisha.node.Commands;
 import io.redisha.node.Node;
+import io.redisha.node.Tracking;
 import io.redisha.resp.Sockets;
 import io.vertx.core.internal.net.NetSocketInternal;
 import java.util.ArrayList;
@@ -15,8 +16,9 @@ import java.util.Set;
 
 /**
  * CLIENT ID, SETNAME, GETNAME, LIST, INFO, KILL, NO-EVICT, REPLY, PAUSE, UNPAUSE,
- * UNBLOCK and HELP, with redis-server 7.0's replies. TRACKING, CACHING, GETREDIR and TRACKINGINFO are not implemented
- * (unknown subcommand).
+ * UNBLOCK, HELP and the client-side caching ones (TRACKING, CACHING, GETREDIR,
+ * TRACKINGINFO), with redis-server 7.0's replies. What tracking does is in
+ * {@link io.redisha.node.Tracking}; here are its options and their errors.
  */
 final class ClientCmd {
 
@@ -112,6 +114,10 @@ final class ClientCmd {
       Client target = node.client(id);
       c.reply().integer(target != null && node.blocking.unblockWith(target, error) ? 1 : 0);
     });
+    commands.register("client|tracking", (c, argv) -> tracking(node, c, argv));
+    commands.register("client|caching", ClientCmd::caching);
+    commands.register("client|getredir", (c, argv) -> c.reply().integer(c.tracking() == null ? -1 : c.tracking().redirect));
+    commands.register("client|trackinginfo", (c, argv) -> trackingInfo(c));
     commands.register("client|help", (c, argv) -> ConfigCommand.Help.reply(c, "CLIENT",
         "CACHING (YES|NO)",
         "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
@@ -162,6 +168,141 @@ final class ClientCmd {
 
   private static void wrongArgs(Client c, byte[][] argv) {
     c.error("ERR unknown subcommand or wrong number of arguments for '" + Args.str(argv[1]) + "'. Try CLIENT HELP.");
+  }
+
+  // ---------------------------------------------------------------- TRACKING
+
+  /**
+   * CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p]... [BCAST] [OPTIN] [OPTOUT] [NOLOOP]:
+   * options parsed left to right (a bad one is a syntax error even with OFF), then
+   * checked against each other and the client's present mode in Redis's order.
+   */
+  private static void tracking(Node node, Client c, byte[][] argv) {
+    long redirect = 0;
+    boolean bcast = false, optin = false, optout = false, noloop = false;
+    List<byte[]> prefixes = new ArrayList<>();
+    for (int j = 3; j < argv.length; j++) {
+      boolean more = j + 1 < argv.length;
+      if (is(argv[j], "redirect") && more) {
+        j++;
+        if (redirect != 0) {
+          c.error("ERR A client can only redirect to a single other client");
+          return;
+        }
+        Long id = Args.parseLong(argv[j]);
+        if (id == null) {
+          c.error(Args.NOT_INTEGER);
+          return;
+        }
+        redirect = id;
+        if (node.client(id) == null) {
+          c.error("ERR The client ID you want redirect to does not exist");
+          return;
+        }
+      } else if (is(argv[j], "bcast")) {
+        bcast = true;
+      } else if (is(argv[j], "optin")) {
+        optin = true;
+      } else if (is(argv[j], "optout")) {
+        optout = true;
+      } else if (is(argv[j], "noloop")) {
+        noloop = true;
+      } else if (is(argv[j], "prefix") && more) {
+        prefixes.add(argv[++j]);
+      } else {
+        c.error(Args.SYNTAX);
+        return;
+      }
+    }
+    Tracking.Session now = c.tracking();
+    if (is(argv[2], "on")) {
+      if (!bcast && !prefixes.isEmpty()) {
+        c.error("ERR PREFIX option requires BCAST mode to be enabled");
+        return;
+      }
+      if (now != null && now.bcast != bcast) {
+        c.error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, "
+            + "and then re-enabling it with a different mode.");
+        return;
+      }
+      if (bcast && (optin || optout)) {
+        c.error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+        return;
+      }
+      if (optin && optout) {
+        c.error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+        return;
+      }
+      if (now != null && ((optin && now.optout) || (optout && now.optin))) {
+        c.error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, "
+            + "and then re-enabling it with a different mode.");
+        return;
+      }
+      if (bcast) {
+        String collision = Tracking.prefixCollision(c, prefixes);
+        if (collision != null) {
+          c.error(collision);
+          return;
+        }
+      }
+      node.tracking.enable(c, redirect, bcast, optin, optout, noloop, prefixes);
+    } else if (is(argv[2], "off")) {
+      node.tracking.disable(c);
+    } else {
+      c.error(Args.SYNTAX);
+      return;
+    }
+    c.reply().ok();
+  }
+
+  private static void caching(Client c, byte[][] argv) {
+    Tracking.Session s = c.tracking();
+    if (s == null) {
+      c.error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+      return;
+    }
+    if (is(argv[2], "yes")) {
+      if (!s.optin) {
+        c.error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+        return;
+      }
+    } else if (is(argv[2], "no")) {
+      if (!s.optout) {
+        c.error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+        return;
+      }
+    } else {
+      c.error(Args.SYNTAX);
+      return;
+    }
+    Tracking.cacheNext(c);
+    c.reply().ok();
+  }
+
+  /** A map of flags (a set: on/off, then the modes), redirect (-1 when off) and prefixes. */
+  private static void trackingInfo(Client c) {
+    Tracking.Session s = c.tracking();
+    List<String> flags = new ArrayList<>();
+    flags.add(s == null ? "off" : "on");
+    if (s != null) {
+      if (s.bcast) flags.add("bcast");
+      if (s.optin) {
+        flags.add("optin");
+        if (s.caching()) flags.add("caching-yes");
+      }
+      if (s.optout) {
+        flags.add("optout");
+        if (s.caching()) flags.add("caching-no");
+      }
+      if (s.noloop) flags.add("noloop");
+      if (s.brokenRedirect()) flags.add("broken_redirect");
+    }
+    c.reply().map(3).bulk("flags").set(flags.size());
+    for (String f : flags) c.reply().bulk(f);
+    c.reply().bulk("redirect").integer(s == null ? -1 : s.redirect);
+    List<byte[]> prefixes = s == null ? List.of() : s.prefixes();
+    c.reply().bulk("prefixes").array(prefixes.size());
+    for (byte[] p : prefixes) c.reply().bulk(p);
   }
 
   // ---------------------------------------------------------------- LIST
@@ -252,7 +393,7 @@ final class ClientCmd {
     sb.append(" cmd=").append(o.lastCommand);
     // As Redis: the master's client has no user, it may do anything.
     sb.append(" user=").append(o.isMaster ? "(superuser)" : "default");
-    sb.append(" redir=-1");
+    sb.append(" redir=").append(o.tracking() == null ? -1 : o.tracking().redirect);
     sb.append(" resp=").append(o.protocol());
     return sb.toString();
   }
@@ -266,6 +407,12 @@ final class ClientCmd {
     if (o.isSubscribed()) f.append('P');
     if (o.inMulti()) f.append('x');
     if (o.isBlocked() || o.isPostponed()) f.append('b');
+    Tracking.Session t = o.tracking();
+    if (t != null) {
+      f.append('t');
+      if (t.brokenRedirect()) f.append('R');
+      if (t.bcast) f.append('B');
+    }
     if (o.isDirtyCas()) f.append('d');
     if (o.willCloseAfterReply()) f.append('c');
     if (o.noEvict) f.append('e');

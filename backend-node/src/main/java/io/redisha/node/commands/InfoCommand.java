@@ -25,7 +25,7 @@ import java.util.Set;
  * <p>Values are ours and real where we have them: memory is the JVM heap and the
  * process's RSS, CPU is /proc's. Latencystats is only its header: we keep no
  * latency histograms. Fields of machinery we do not have (jemalloc, Lua,
- * forks, AOF, tracking, defrag) keep Redis's idle values: zero, -1, "ok".
+ * forks, AOF, defrag) keep Redis's idle values: zero, -1, "ok".
  */
 final class InfoCommand {
 
@@ -143,7 +143,7 @@ final class InfoCommand {
     field(sb, "client_recent_max_input_buffer", maxIn);
     field(sb, "client_recent_max_output_buffer", maxOut);
     field(sb, "blocked_clients", node.blocking.blockedClients() + node.postponedClients());
-    field(sb, "tracking_clients", 0);
+    field(sb, "tracking_clients", node.tracking.clients());
     field(sb, "clients_in_timeout_table", 0);
   }
 
@@ -311,9 +311,9 @@ final class InfoCommand {
     field(sb, "active_defrag_key_misses", 0);
     field(sb, "total_active_defrag_time", 0);
     field(sb, "current_active_defrag_time", 0);
-    field(sb, "tracking_total_keys", 0);
-    field(sb, "tracking_total_items", 0);
-    field(sb, "tracking_total_prefixes", 0);
+    field(sb, "tracking_total_keys", node.tracking.totalKeys());
+    field(sb, "tracking_total_items", node.tracking.totalItems());
+    field(sb, "tracking_total_prefixes", node.tracking.totalPrefixes());
     field(sb, "unexpected_error_replies", s.unexpectedErrorReplies);
     field(sb, "total_error_replies", s.totalErrorReplies);
     field(sb, "dump_payload_sanitizations", 0);
