@@ -89,3 +89,8 @@ write_sets() {
       }
     }' >"$3"
 }
+
+# cpu_ticks PID: user + system CPU time the process has used, in clock ticks (/proc/PID/stat).
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}

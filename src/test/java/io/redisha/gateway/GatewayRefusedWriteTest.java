@@ -37,8 +37,8 @@ class GatewayRefusedWriteTest {
         da.call("REPLICAOF", "127.0.0.1", Integer.toString(b.port));
         c.setTimeout(15_000);
         long t0 = System.nanoTime();
-        c.send("SET", "moved", "yes");
-        c.send("GET", "moved");
+        // One write, so both are parsed before the refusal pauses the client's input.
+        c.sendRaw("*3\r\n$3\r\nSET\r\n$5\r\nmoved\r\n$3\r\nyes\r\n*2\r\n$3\r\nGET\r\n$5\r\nmoved\r\n");
         GatewayFailoverTest.awaitTrue(() -> gw.gw.topology.master == null, 5_000,
             "the refusal did not make the gateway drop the demoted master");
         assertTrue(Reply.str(da.call("INFO", "commandstats")).matches("(?s).*cmdstat_set:calls=1,.*rejected_calls=1,.*"),

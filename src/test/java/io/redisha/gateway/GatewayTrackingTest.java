@@ -85,7 +85,7 @@ class GatewayTrackingTest {
   }
 
   @Test
-  void afterASwitchoverTheCacheIsDroppedAndTrackedAgainOnTheNewMaster() throws Exception {
+  void afterASwitchoverWhatItReadIsInvalidatedAndTrackedAgainOnTheNewMaster() throws Exception {
     try (RealRedis a = RealRedis.start(); RealRedis b = RealRedis.start()) {
       linkReplica(b, a);
       try (TestGateway gw = staticGateway(a, b); RespClient t = gw.client(); RespClient w = gw.client();
@@ -93,11 +93,13 @@ class GatewayTrackingTest {
         t.call("HELLO", "3");
         assertEquals("+OK", t.call("CLIENT", "TRACKING", "ON").toString());
         assertEquals("(nil_)", t.call("GET", "k").toString());
+        assertEquals("(nil_)", t.call("GET", "gone").toString());
+        assertEquals("+OK", w.call("SET", "gone", "1").toString());
+        assertEquals(">[\"invalidate\", *[\"gone\"]]", t.read().toString());
 
-        assertEquals("+OK", da.call("REPLICAOF", "127.0.0.1", Integer.toString(b.port)).toString());
-        assertEquals("+OK", db.call("REPLICAOF", "NO", "ONE").toString());
-        awaitTrue(() -> new HostPort("127.0.0.1", b.port).equals(gw.gw.topology.master), 5_000, "no switchover");
-        assertEquals(FLUSH_ALL, t.read().toString());
+        switchover(gw, da, db, b);
+        // What it read and may still cache, by name: k (gone was invalidated already).
+        assertEquals(">[\"invalidate\", *[\"k\"]]", t.read().toString());
 
         // Tracked again on the new master: its writes invalidate what the client reads there.
         assertEquals("(nil_)", t.call("GET", "k").toString());
@@ -128,6 +130,55 @@ class GatewayTrackingTest {
         client.shutdown();
       }
     }
+  }
+
+  /** A read whose keys the command table cannot tell (movable keys): everything is invalidated. */
+  @Test
+  void readsOfUnknownKeysInvalidateEverythingAfterASwitchover() throws Exception {
+    try (RealRedis a = RealRedis.start(); RealRedis b = RealRedis.start()) {
+      linkReplica(b, a);
+      try (TestGateway gw = staticGateway(a, b); RespClient t = gw.client(); RespClient da = a.client(); RespClient db = b.client()) {
+        t.call("HELLO", "3");
+        assertEquals("+OK", t.call("CLIENT", "TRACKING", "ON").toString());
+        assertEquals("(nil_)", t.call("GET", "k").toString());
+        assertEquals("*[]", t.call("ZUNION", "2", "z1", "z2").toString());
+        switchover(gw, da, db, b);
+        assertEquals(FLUSH_ALL, t.read().toString());
+      }
+    }
+  }
+
+  /** Lettuce's cache cannot take the invalidate-everything push: the keys it read are named. */
+  @Test
+  void lettuceCacheAcrossASwitchover() throws Exception {
+    try (RealRedis a = RealRedis.start(); RealRedis b = RealRedis.start()) {
+      linkReplica(b, a);
+      try (TestGateway gw = staticGateway(a, b); RespClient w = gw.client(); RespClient da = a.client(); RespClient db = b.client()) {
+        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", gw.port()));
+        try (StatefulRedisConnection<String, String> conn = client.connect(StringCodec.UTF8)) {
+          Map<String, String> cache = new ConcurrentHashMap<>();
+          CacheFrontend<String, String> frontend = ClientSideCaching.enable(CacheAccessor.forMap(cache), conn,
+              TrackingArgs.Builder.enabled());
+          assertEquals("+OK", w.call("SET", "k", "v1").toString());
+          assertEquals("v1", frontend.get("k"));
+          switchover(gw, da, db, b);
+          awaitTrue(() -> !cache.containsKey("k"), 5_000, "the cache kept k across the switchover");
+          assertEquals("v1", frontend.get("k"));
+          assertEquals("+OK", w.call("SET", "k", "v2").toString());
+          awaitTrue(() -> !cache.containsKey("k"), 5_000, "the new master's write did not invalidate k");
+          assertEquals("v2", frontend.get("k"));
+          frontend.close();
+        } finally {
+          client.shutdown();
+        }
+      }
+    }
+  }
+
+  private static void switchover(TestGateway gw, RespClient oldMaster, RespClient newMaster, RealRedis b) throws Exception {
+    assertEquals("+OK", oldMaster.call("REPLICAOF", "127.0.0.1", Integer.toString(b.port)).toString());
+    assertEquals("+OK", newMaster.call("REPLICAOF", "NO", "ONE").toString());
+    awaitTrue(() -> new HostPort("127.0.0.1", b.port).equals(gw.gw.topology.master), 5_000, "no switchover");
   }
 
   private static TestGateway staticGateway(RealRedis master, RealRedis replica) throws Exception {

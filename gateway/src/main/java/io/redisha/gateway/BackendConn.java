@@ -293,7 +293,10 @@ final class BackendConn {
       // client that turned tracking on (client-side caching). Stray pushes on a shared
       // connection are dropped: nothing here asked for them.
       if (tunnel == null) {
-        if (dedicated && owner != null && owner.tracking()) owner.writeReply(a, off, len);
+        if (dedicated && owner != null && owner.tracking()) {
+          owner.invalidated(a, off, len);
+          owner.writeReply(a, off, len);
+        }
         return;
       }
       if (swallowConfirmations > 0 && isSubscribeConfirmation(a, off, len)) {

@@ -232,6 +232,7 @@ final class ClientConn {
       }
     }
     if (pinned) {
+      if (tracking != null && spec != null && spec.has(CommandFlag.READONLY)) rememberTracked(spec, args);
       boolean write = spec == null || spec.isWrite();
       // Inside MULTI a write is only queued; EXEC is what write-ack-replicas waits behind.
       submit(args, Slot.Route.DEDICATED, write, write && !inMulti && spec != null);
@@ -966,6 +967,7 @@ final class ClientConn {
   private void reset() {
     if (tracking != null && dedicated != null && !dedicated.closed) dedicated.internal("CLIENT", "TRACKING", "OFF");
     tracking = null;
+    forgetTracked(false);
     phantomExec = null;
     watchLost = false;
     inMulti = false;
@@ -994,8 +996,66 @@ final class ClientConn {
   /** CLIENT TRACKING ON commands not answered yet. */
   private int trackingPending;
 
+  /**
+   * Keys this tracking client read since tracking went on, less those the master has
+   * invalidated since: what its cache may hold. Null once there were more than
+   * {@link #TRACKED_KEYS_LIMIT}, or a read whose keys the command table cannot tell.
+   */
+  private Set<String> trackedKeys;
+  private boolean trackedKeysUnknown;
+  static final int TRACKED_KEYS_LIMIT = 16_384;
+
   boolean tracking() {
     return tracking != null;
+  }
+
+  private void rememberTracked(CommandSpec spec, byte[][] args) {
+    if (trackedKeysUnknown) return;
+    if (spec.has(CommandFlag.MOVABLEKEYS)) {
+      forgetTracked(true);
+      return;
+    }
+    if (trackedKeys == null) trackedKeys = new java.util.HashSet<>();
+    for (int p : spec.keyPositions(args.length)) trackedKeys.add(new String(args[p], StandardCharsets.ISO_8859_1));
+    if (trackedKeys.size() > TRACKED_KEYS_LIMIT) forgetTracked(true);
+  }
+
+  private void forgetTracked(boolean unknown) {
+    trackedKeys = null;
+    trackedKeysUnknown = unknown;
+  }
+
+  /** An invalidation push on its way to the client: those keys are no longer cached. */
+  void invalidated(byte[] a, int off, int len) {
+    if (trackedKeys == null || trackedKeys.isEmpty()) return;
+    int end = off + len;
+    int p = lineAfter(a, off, end); // ">2"
+    if (p < 0 || a[p] != '$') return; // a push other than an invalidation
+    p = lineAfter(a, p, end);
+    if (p < 0 || !new String(a, p, Math.min(10, end - p), StandardCharsets.US_ASCII).equals("invalidate")) return;
+    p = lineAfter(a, p, end);
+    if (p < 0 || a[p] != '*') return; // "_": everything, as after FLUSHALL
+    int n = parseCount(a, p + 1);
+    p = lineAfter(a, p, end);
+    for (int i = 0; i < n && p >= 0 && p < end && a[p] == '$'; i++) {
+      int klen = parseCount(a, p + 1);
+      p = lineAfter(a, p, end);
+      if (p < 0 || p + klen > end) return;
+      trackedKeys.remove(new String(a, p, klen, StandardCharsets.ISO_8859_1));
+      p += klen + 2;
+    }
+  }
+
+  /** Where the line after the one at p starts, or -1. */
+  private static int lineAfter(byte[] a, int p, int end) {
+    while (p < end && a[p] != '\n') p++;
+    return p + 1 < end ? p + 1 : -1;
+  }
+
+  private static int parseCount(byte[] a, int p) {
+    int n = 0;
+    while (a[p] >= '0' && a[p] <= '9') n = n * 10 + (a[p++] - '0');
+    return n;
   }
 
   private void trackingAnswered(Slot s, boolean accepted) {
@@ -1022,6 +1082,7 @@ final class ClientConn {
     }
     if (mode.equals("off") && tracking != null) {
       tracking = null;
+      forgetTracked(false);
       submit(args, Slot.Route.DEDICATED, false);
       return true;
     }
@@ -1030,15 +1091,34 @@ final class ClientConn {
 
   /**
    * The connection that tracked this client's keys is gone, and with it what the new
-   * master would have to invalidate: the client is told to drop its whole cache, as
-   * Redis tells it after FLUSHALL (RESP3; a RESP2 client without REDIRECT gets no
-   * invalidations at all, as from Redis).
+   * master would have to invalidate: every key the client may have cached is
+   * invalidated, listed by name, so that clients that cannot take Redis's
+   * invalidate-everything push (Lettuce 7's cache throws on it, against Redis's FLUSHALL
+   * too) still drop them; when the keys are not known, that push (`>2 invalidate _`) is
+   * sent instead. RESP3 only: a RESP2 client without REDIRECT gets no invalidations at
+   * all, as from Redis.
    */
   private void trackingLost() {
     if (proto == 3 && !closed) {
-      byte[] flushAll = ">2\r\n$10\r\ninvalidate\r\n_\r\n".getBytes(StandardCharsets.US_ASCII);
-      append(flushAll, 0, flushAll.length);
+      ByteBuf push = ByteBufAllocator.DEFAULT.heapBuffer();
+      push.writeBytes(">2\r\n$10\r\ninvalidate\r\n".getBytes(StandardCharsets.US_ASCII));
+      if (trackedKeysUnknown) {
+        push.writeBytes("_\r\n".getBytes(StandardCharsets.US_ASCII));
+      } else if (trackedKeys != null && !trackedKeys.isEmpty()) {
+        push.writeBytes(("*" + trackedKeys.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String k : trackedKeys) {
+          byte[] b = k.getBytes(StandardCharsets.ISO_8859_1);
+          push.writeBytes(("$" + b.length + "\r\n").getBytes(StandardCharsets.US_ASCII)).writeBytes(b).writeShort(0x0d0a);
+        }
+      } else {
+        push.release();
+        return;
+      }
+      byte[] b = io.netty.buffer.ByteBufUtil.getBytes(push);
+      push.release();
+      append(b, 0, b.length);
     }
+    forgetTracked(false);
   }
 
   /** How EXEC ends a transaction whose dedicated connection was lost: EXECABORT, or nil as for a touched WATCH. */
