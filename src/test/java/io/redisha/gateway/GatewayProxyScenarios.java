@@ -150,6 +150,18 @@ abstract class GatewayProxyScenarios {
   }
 
   @Test
+  void clientSideCachingInvalidations() throws Exception {
+    try (RespClient t = gw.client(); RespClient w = gw.client()) {
+      t.call("HELLO", "3");
+      assertEquals("+OK", t.call("CLIENT", "TRACKING", "ON").toString());
+      assertEquals("+OK", w.call("SET", "cached", "1").toString());
+      assertEquals("\"1\"", t.call("GET", "cached").toString());
+      assertEquals("+OK", w.call("SET", "cached", "2").toString());
+      assertEquals(">[\"invalidate\", *[\"cached\"]]", t.read().toString());
+    }
+  }
+
+  @Test
   void aClientThatDoesNotReadIsPaused() throws Exception {
     try (RespClient slow = gw.client(); RespClient other = gw.client(); RespClient direct = new RespClient(backendPort)) {
       byte[] big = new byte[1 << 20];
