@@ -63,7 +63,7 @@ public final class RdbPersistence {
   private long loadedKeys;
   private long expiredOnLoad;
   private long lastBgsaveMaxStepNanos;
-  private long lastBgsaveCopyNanos;
+  private long lastBgsaveStartNanos;
 
   public RdbPersistence(Node node) {
     this.node = node;
@@ -303,7 +303,7 @@ public final class RdbPersistence {
     if (snapshot != s) return;
     snapshot = null;
     lastBgsaveMaxStepNanos = s.maxStepNanos;
-    lastBgsaveCopyNanos = s.copyNanos;
+    lastBgsaveStartNanos = s.startNanos;
     lastBgsaveTimeSec = (System.currentTimeMillis() - s.startMs) / 1000;
     if (failure == null) {
       node.dirty -= dirtyAtBgsave;
@@ -386,8 +386,8 @@ public final class RdbPersistence {
       aofChild = false;
       aofAborted = null;
       if (failure != null) s.abort();
-      node.log.notice(String.format(java.util.Locale.ROOT, "AOF rewrite snapshot of %d keys: key-table copy %.1f ms, "
-          + "longest walk step %.1f ms on the event loop", s.totalKeys, s.copyNanos / 1e6, s.maxStepNanos / 1e6));
+      node.log.notice(String.format(java.util.Locale.ROOT, "AOF rewrite snapshot of %d keys: start %.2f ms, "
+          + "longest walk step %.1f ms on the event loop", s.totalKeys, s.startNanos / 1e6, s.maxStepNanos / 1e6));
       done.accept(failure);
     });
     snapshot.start("aof-rewrite-writer");
@@ -566,13 +566,13 @@ public final class RdbPersistence {
     return snapshot == null ? 0 : snapshot.totalKeys;
   }
 
-  /** The longest the event loop was busy with the last BGSAVE at once (its copy or one walk step). */
+  /** The longest the event loop was busy with the last BGSAVE at once (one walk step). */
   public long lastBgsaveMaxStepNanos() {
     return lastBgsaveMaxStepNanos;
   }
 
-  public long lastBgsaveCopyNanos() {
-    return lastBgsaveCopyNanos;
+  public long lastBgsaveStartNanos() {
+    return lastBgsaveStartNanos;
   }
 
   public long loadedKeys() {
