@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
 
 /**
@@ -94,11 +95,11 @@ final class Snapshot {
   }
 
   /**
-   * Keys for the writer in parallel arrays, so the walk allocates nothing per string key
-   * (a string travels as its immutable byte[] and is wrapped on the writer thread): fewer
-   * young collections while the event loop is serving. A null key marks a {@link DbStart}
-   * in {@code values}. {@link #full} is a soft limit: a scan call ends at a bucket's end,
-   * so a batch may take a few keys more, and grows for them.
+   * Keys for the writer in parallel arrays, recycled through {@link #free}, so that saving
+   * a string key allocates nothing on either thread (it travels as its immutable byte[]):
+   * a save adds no young collections to the serving event loop's. A null key marks a
+   * {@link DbStart} in {@code values}. {@link #full} is a soft limit: a scan call ends at
+   * a bucket's end, so a batch may take a few keys more, and grows for them.
    */
   private static final class Batch {
     static final int CAPACITY = 4096;
@@ -131,6 +132,8 @@ final class Snapshot {
   /** Live db number to the snapshot db it holds now (SWAPDB moves them), -1 once flushed. */
   private final int[] liveToSnap;
   private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
+  /** Batches the writer is done with, for the walk to fill again. */
+  private final ConcurrentLinkedQueue<Batch> free = new ConcurrentLinkedQueue<>();
   private final DumpFile file;
   private final RdbAux aux;
   private final Context context;
@@ -218,7 +221,7 @@ final class Snapshot {
     }
     long stepStart = System.nanoTime();
     long deadline = stepStart + CHUNK_NANOS;
-    batch = new Batch();
+    batch = emptyBatch();
     outer:
     while (walkDb < parts.length) {
       Part p = parts[walkDb];
@@ -250,6 +253,7 @@ final class Snapshot {
       dbStarted = false;
     }
     if (batch.n > 0) queue.add(batch);
+    else free.add(batch);
     batch = null;
     maxStepNanos = Math.max(maxStepNanos, System.nanoTime() - stepStart);
     if (walkDb == parts.length) {
@@ -275,8 +279,13 @@ final class Snapshot {
   private boolean handOver() {
     if (!batch.full()) return false;
     queue.add(batch);
-    batch = new Batch();
+    batch = emptyBatch();
     return queue.remainingCapacity() < 2;
+  }
+
+  private Batch emptyBatch() {
+    Batch b = free.poll();
+    return b != null ? b : new Batch();
   }
 
   /** Stops the save: the writer deletes its temporary file. Event loop only. */
@@ -317,10 +326,17 @@ final class Snapshot {
           if (b.keys[i] == null) {
             DbStart d = (DbStart) v;
             file.selectDb(d.db(), d.keys(), d.expires());
+          } else if (v instanceof byte[] bytes) {
+            file.stringEntry(b.keys[i], b.expires[i], bytes);
           } else {
-            file.entry(b.keys[i], b.expires[i], v instanceof byte[] bytes ? new RdbValue.Str(bytes) : (RdbValue) v);
+            file.entry(b.keys[i], b.expires[i], (RdbValue) v);
           }
         }
+        // Dropped references: a recycled batch must not keep old values alive.
+        Arrays.fill(b.keys, 0, b.n, null);
+        Arrays.fill(b.values, 0, b.n, null);
+        b.n = 0;
+        free.add(b);
       }
     } catch (Throwable e) {
       failure = e;
