@@ -25,9 +25,9 @@ import java.util.function.BiConsumer;
  * the kernel's page copies.
  *
  * <p>Nothing is copied at the start, so starting costs microseconds whatever the size of
- * the data set. (Cloning the key tables' arrays used to stall the event loop for 25-100 ms
- * per million keys: the clones themselves, then the young collection after them, which
- * had to scan those big old-generation arrays full of references to young objects.)
+ * the data set. (Cloning the key tables' arrays instead stalled clients for 24-106 ms with
+ * a million keys: the clones themselves, then the young collection after them, which had
+ * to scan those big old-generation arrays full of references to young objects.)
  * Instead a task on the event loop walks each database's live {@link KeyTable} with its
  * hash-space cursor, which survives resizes: every key whose {@link KeyTable#hashPoint}
  * is below a database's {@link Part#cursor} has been handed to the writer. A key at or
@@ -43,7 +43,11 @@ import java.util.function.BiConsumer;
  *
  * <p>The walk converts keys for about {@link #CHUNK_NANOS} per event-loop turn and hands
  * each batch to the writer thread, which does the expensive part (encoding, LZF, CRC, the
- * disk). Databases are followed through SWAPDB by a map from live db to snapshot db (a
+ * disk). Only collections are converted on the loop (commands change them in place);
+ * strings are immutable and travel as they are. The loop's other costs are kept off the
+ * save too: a string key allocates nothing on either thread (batches are recycled), so a
+ * save causes no young collection of its own, and the save's classes are loaded when the
+ * node starts ({@link #preload}), not by the first BGSAVE. Databases are followed through SWAPDB by a map from live db to snapshot db (a
  * part holds the table and expiry map objects, which SWAPDB moves between Db numbers);
  * FLUSHDB and FLUSHALL give the Db new tables ({@link Db#flush}), so a flushed part keeps
  * the old ones, which nothing changes any more, and is walked as they were.
