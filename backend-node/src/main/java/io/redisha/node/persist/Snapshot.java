@@ -47,10 +47,11 @@ import java.util.function.BiConsumer;
  * strings are immutable and travel as they are. The loop's other costs are kept off the
  * save too: a string key allocates nothing on either thread (batches are recycled), so a
  * save causes no young collection of its own, and the save's classes are loaded when the
- * node starts ({@link #preload}), not by the first BGSAVE. Databases are followed through SWAPDB by a map from live db to snapshot db (a
- * part holds the table and expiry map objects, which SWAPDB moves between Db numbers);
- * FLUSHDB and FLUSHALL give the Db new tables ({@link Db#flush}), so a flushed part keeps
- * the old ones, which nothing changes any more, and is walked as they were.
+ * node starts ({@link #preload}), not by the first BGSAVE. Databases are followed through
+ * SWAPDB by a map from live db to snapshot db (a part holds the table and expiry map
+ * objects, which SWAPDB moves between Db numbers); FLUSHDB and FLUSHALL give the Db new
+ * tables ({@link Db#flush}), so a flushed part keeps the old ones, which nothing changes
+ * any more, and is walked as they were.
  */
 final class Snapshot {
 
