@@ -116,12 +116,16 @@ public final class Db {
     node.tracking.modified(key);
   }
 
+  /**
+   * FLUSHDB. New tables rather than clearing these: a BGSAVE snapshot still walking this
+   * database keeps the old ones, which nothing changes any more (see Snapshot).
+   */
   public void flush() {
     node.persistence.beforeFlush(this);
     node.transactions.touchAll(this);
     node.tracking.flushed();
-    dict.clear();
-    expires.clear();
+    dict = new KeyTable();
+    expires = new HashMap<>();
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -189,6 +190,15 @@ public final class KeyTable extends AbstractMap<Key, Object> {
    * SCAN call. Returns the cursor to continue from, 0 when the iteration is complete.
    */
   public long scan(long cursor, long count, Consumer<Key> visitor) {
+    return scanEntries(cursor, count, (k, v) -> visitor.accept(k));
+  }
+
+  /**
+   * As {@link #scan}, with each key's value. A returned cursor always lies on a bucket
+   * boundary: every key whose {@link #hashPoint} is below it has been visited (the
+   * BGSAVE snapshot walks the live table this way).
+   */
+  public long scanEntries(long cursor, long count, BiConsumer<Key, Object> visitor) {
     long c = cursor & 0xffffffffL;
     int shift = 32 - bits;
     int b = (int) (c >>> shift);
@@ -199,7 +209,7 @@ public final class KeyTable extends AbstractMap<Key, Object> {
         // Only this bucket's keys; within the first bucket the cursor may sit mid-range
         // (the table shrank since), and keys below it were returned already.
         if (home(hashes[i]) == b && Integer.toUnsignedLong(hashes[i]) >= c) {
-          visitor.accept(keys[i]);
+          visitor.accept(keys[i], vals[i]);
           emitted++;
         }
       }
@@ -208,6 +218,11 @@ public final class KeyTable extends AbstractMap<Key, Object> {
       c = (long) b << shift;
       if (emitted >= count || buckets >= maxBuckets) return c;
     }
+  }
+
+  /** A key's place in the hash space that {@link #scan} cursors point into: the same in every table. */
+  public static long hashPoint(Key key) {
+    return Integer.toUnsignedLong(mix(key.hashCode()));
   }
 
   /** A random key, or null when empty; keys after long gaps are likelier, as in Redis. */
@@ -226,46 +241,6 @@ public final class KeyTable extends AbstractMap<Key, Object> {
     long sum = 0;
     for (int i = 0; i < keys.length; i++) if (keys[i] != null) sum += i - home(hashes[i]);
     return size == 0 ? 0 : (double) sum / size;
-  }
-
-  // ---------------------------------------------------------------- frozen copies (BGSAVE)
-
-  /**
-   * A copy of the table as it is now, for a point-in-time snapshot: the arrays are
-   * cloned (references only, no key or value is copied). The copy must only be read
-   * through the slot accessors below and never changed with put or remove.
-   */
-  public KeyTable frozenCopy() {
-    KeyTable t = new KeyTable();
-    t.bits = bits;
-    t.hashes = hashes.clone();
-    t.keys = keys.clone();
-    t.vals = vals.clone();
-    t.size = size;
-    return t;
-  }
-
-  /** Number of slots (buckets plus spill area); slots without a key are empty. */
-  public int slotCount() {
-    return keys.length;
-  }
-
-  /** The slot of a key, or -1. */
-  public int slotOf(Key key) {
-    return indexOf(key);
-  }
-
-  public Key keyAt(int slot) {
-    return keys[slot];
-  }
-
-  public Object valueAt(int slot) {
-    return vals[slot];
-  }
-
-  /** Replaces a slot's value in a frozen copy (the snapshot marks captured and written keys). */
-  public void setValueAt(int slot, Object value) {
-    vals[slot] = value;
   }
 
   // ---------------------------------------------------------------- iteration

@@ -2,20 +2,26 @@ package io.redisha.node.persist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.redisha.node.rdb.RdbEntry;
+import io.redisha.node.rdb.RdbReader;
+import io.redisha.node.rdb.RdbValue;
 import io.redisha.testing.Reply;
 import io.redisha.testing.RespClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * A data set with every type and every encoding boundary of redis-server 7.0's default
  * settings, spread over the 16 databases, and a canonical text dump of what a server
- * holds, read over the wire, so two servers can be compared line by line.
+ * holds, read over the wire, so two servers can be compared line by line; and the same
+ * canonical form of a dump file, so two dumps can.
  */
 final class PersistData {
   private PersistData() {}
@@ -189,5 +195,28 @@ final class PersistData {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     for (byte[] p : parts) o.writeBytes(p);
     return o.toByteArray();
+  }
+
+  /** A dump file's entries by db and key, collections in a canonical order, for comparing two dumps. */
+  static TreeMap<String, String> canonicalDump(Path file) throws Exception {
+    TreeMap<String, String> m = new TreeMap<>();
+    for (RdbEntry e : RdbReader.readAll(file)) {
+      String v;
+      if (e.value() instanceof RdbValue.SetOf s) v = "set" + sortedHex(s.members());
+      else if (e.value() instanceof RdbValue.HashOf h) {
+        List<byte[]> pairs = new ArrayList<>();
+        for (int i = 0; i < h.size(); i++) pairs.add(concat(h.fields().get(i), new byte[] {'='}, h.values().get(i)));
+        v = "hash" + sortedHex(pairs);
+      } else v = e.value().toString();
+      m.put(e.db() + ":" + HexFormat.of().formatHex(e.key()), e.expireAtMs() + " " + v);
+    }
+    return m;
+  }
+
+  private static List<String> sortedHex(List<byte[]> l) {
+    List<String> s = new ArrayList<>();
+    for (byte[] b : l) s.add(HexFormat.of().formatHex(b));
+    s.sort(null);
+    return s;
   }
 }

@@ -106,6 +106,12 @@ final class DumpFile {
     if (commandsBuf.size() > 1 << 16) spill();
   }
 
+  /** A string key; writes a dump without allocating (the commands form converts as {@link #entry} does). */
+  void stringEntry(byte[] key, long expireAtMs, byte[] value) throws IOException {
+    if (writer != null) writer.stringEntry(key, expireAtMs, value);
+    else entry(key, expireAtMs, new RdbValue.Str(value));
+  }
+
   private void spill() throws IOException {
     commandBytes += commandsBuf.size();
     commandsBuf.writeTo(commandsOut);

@@ -40,6 +40,12 @@ public final class RdbPersistence {
   /** As Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE the save rules wait this long. */
   private static final long RETRY_DELAY_MS = 5000;
 
+  /**
+   * Read once: the first ProcessHandle call, and linking a string concatenation of a long,
+   * cost the first BGSAVE of a process milliseconds on the event loop.
+   */
+  private static final String PID = Long.toString(ProcessHandle.current().pid());
+
   private final Node node;
   /**
    * The one snapshot running, as Redis runs one child at a time: a BGSAVE, a replica's
@@ -63,10 +69,11 @@ public final class RdbPersistence {
   private long loadedKeys;
   private long expiredOnLoad;
   private long lastBgsaveMaxStepNanos;
-  private long lastBgsaveCopyNanos;
+  private long lastBgsaveStartNanos;
 
   public RdbPersistence(Node node) {
     this.node = node;
+    Snapshot.preload();
   }
 
   public void register(Commands commands) {
@@ -110,7 +117,7 @@ public final class RdbPersistence {
   }
 
   private static String tempName(String kind) {
-    return "temp-" + kind + ProcessHandle.current().pid() + ".rdb";
+    return "temp-" + kind + PID + ".rdb";
   }
 
   private RdbAux aux() {
@@ -303,7 +310,7 @@ public final class RdbPersistence {
     if (snapshot != s) return;
     snapshot = null;
     lastBgsaveMaxStepNanos = s.maxStepNanos;
-    lastBgsaveCopyNanos = s.copyNanos;
+    lastBgsaveStartNanos = s.startNanos;
     lastBgsaveTimeSec = (System.currentTimeMillis() - s.startMs) / 1000;
     if (failure == null) {
       node.dirty -= dirtyAtBgsave;
@@ -386,8 +393,9 @@ public final class RdbPersistence {
       aofChild = false;
       aofAborted = null;
       if (failure != null) s.abort();
-      node.log.notice(String.format(java.util.Locale.ROOT, "AOF rewrite snapshot of %d keys: key-table copy %.1f ms, "
-          + "longest walk step %.1f ms on the event loop", s.totalKeys, s.copyNanos / 1e6, s.maxStepNanos / 1e6));
+      node.log.notice(String.format(java.util.Locale.ROOT, "AOF rewrite snapshot of %d keys: start %.2f ms, "
+          + "longest walk step %.1f ms, walk %.1f ms in all on the event loop", s.totalKeys, s.startNanos / 1e6,
+          s.maxStepNanos / 1e6, s.walkNanos / 1e6));
       done.accept(failure);
     });
     snapshot.start("aof-rewrite-writer");
@@ -566,13 +574,13 @@ public final class RdbPersistence {
     return snapshot == null ? 0 : snapshot.totalKeys;
   }
 
-  /** The longest the event loop was busy with the last BGSAVE at once (its copy or one walk step). */
+  /** The longest the event loop was busy with the last BGSAVE at once (one walk step). */
   public long lastBgsaveMaxStepNanos() {
     return lastBgsaveMaxStepNanos;
   }
 
-  public long lastBgsaveCopyNanos() {
-    return lastBgsaveCopyNanos;
+  public long lastBgsaveStartNanos() {
+    return lastBgsaveStartNanos;
   }
 
   /** A replica's full sync loaded {@code keys}: INFO's rdb_last_load_* tell that load (a replica expires none). */

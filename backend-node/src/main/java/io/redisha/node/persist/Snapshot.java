@@ -7,100 +7,162 @@ import io.redisha.node.Node;
 import io.redisha.node.rdb.RdbAux;
 import io.redisha.node.rdb.RdbValue;
 import io.vertx.core.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
 
 /**
  * A BGSAVE in progress (or a replica's payload, or an AOF rewrite's new base): the key
- * space as it was when it started, written out while the node keeps serving. Java cannot fork, so the point in time is kept by copy-on-write at
- * key granularity instead of by the kernel's page copies.
+ * space as it was when it started, written out while the node keeps serving. Java cannot
+ * fork, so the point in time is kept by copy-on-write at key granularity instead of by
+ * the kernel's page copies.
  *
- * <p>At the start each database's key table is copied ({@link KeyTable#frozenCopy}: its
- * three arrays, references only, a few milliseconds for a million keys). A frozen slot's
- * value then moves through three states: the live value object itself (pending: nothing
- * has touched the key since), a {@link Captured} conversion (something was about to
- * change the key, so its value and expiry were converted first) and {@link #DONE}
- * (handed to the writer). Expiry times are not copied up front: a pending key's expiry
- * can only change through the same paths that capture it first, so reading it from the
- * live database when the key is walked gives the value it had at the start.
+ * <p>Nothing is copied at the start, so starting costs microseconds whatever the size of
+ * the data set. (Cloning the key tables' arrays instead stalled clients for 24-106 ms with
+ * a million keys: the clones themselves, then the young collection after them, which had
+ * to scan those big old-generation arrays full of references to young objects.)
+ * Instead a task on the event loop walks each database's live {@link KeyTable} with its
+ * hash-space cursor, which survives resizes: every key whose {@link KeyTable#hashPoint}
+ * is below a database's {@link Part#cursor} has been handed to the writer. A key at or
+ * past the cursor is pending, and everything that is about to change one ({@link
+ * RdbPersistence#beforeWrite} for a command's keys, {@link #beforeChange} for Db's sets,
+ * deletions, expiries and TTL changes) records it first in the part's {@code changed}
+ * map: its value and expiry converted as they are now, or {@link #BORN} if it does not
+ * exist (it was created after the start, since deleting an older key would have captured
+ * it). The walk emits a recorded state instead of the live one and skips born keys; once
+ * a database is walked, its remaining recorded states are the keys deleted meanwhile, and
+ * they are emitted too. A pending key's expiry is read from the live expiry map when it is
+ * walked: it can only have changed through the paths that record the key first.
  *
- * <p>The hooks that capture ({@link RdbPersistence#beforeWrite}, {@link #beforeChange},
- * {@link #beforeFlush}, {@link #beforeSwap}) run on the event loop, as the walk does: a
- * task converts slots for about {@link #CHUNK_NANOS} per turn and hands each batch to the
- * writer thread, which does the expensive part (encoding, LZF, CRC, the disk).
- *
- * <p>Databases are followed through SWAPDB by a map from live db to snapshot db; a
- * flushed database is detached (its pending values can no longer change, its expiry
- * times are copied once).
+ * <p>The walk converts keys for about {@link #CHUNK_NANOS} per event-loop turn and hands
+ * each batch to the writer thread, which does the expensive part (encoding, LZF, CRC, the
+ * disk). Only collections are converted on the loop (commands change them in place);
+ * strings are immutable and travel as they are. The loop's other costs are kept off the
+ * save too: a string key allocates nothing on either thread (batches are recycled), so a
+ * save causes no young collection of its own, and the save's classes are loaded when the
+ * node starts ({@link #preload}), not by the first BGSAVE. Databases are followed through
+ * SWAPDB by a map from live db to snapshot db (a part holds the table and expiry map
+ * objects, which SWAPDB moves between Db numbers); FLUSHDB and FLUSHALL give the Db new
+ * tables ({@link Db#flush}), so a flushed part keeps the old ones, which nothing changes
+ * any more, and is walked as they were.
  */
 final class Snapshot {
 
   /** Event-loop time per walk step; between steps the loop serves clients. */
   static final long CHUNK_NANOS = 2_000_000;
   private static final int QUEUE_BATCHES = 32;
+  /** Keys per scan call of the walk; the step's deadline is checked between calls. */
+  private static final int SCAN_COUNT = 128;
+  /** The cursor of a database walked to its end: past every point of the hash space. */
+  private static final long WALKED = 1L << 32;
 
-  /** A frozen slot already handed to the writer. */
-  private static final Object DONE = new Object();
+  /** In a part's {@code changed} map: the key did not exist when the snapshot started. */
+  private static final Object BORN = new Object();
 
   /** A key's state at the snapshot's time, converted before something changed it. */
   private record Captured(RdbValue value, long expireAtMs) {}
 
   private record DbStart(int db, long keys, long expires) {}
 
+  /** One database as the snapshot walks it. */
+  private static final class Part {
+    final int db;
+    /** The live tables when the snapshot started; SWAPDB moves them to another Db, FLUSHDB detaches them. */
+    final KeyTable table;
+    final Map<Key, Long> expires;
+    /** Sizes at the start, the RDB's resize hints. */
+    final long keys;
+    final long volatileKeys;
+    /** Keys whose hash point lies below it were handed to the writer; {@link #WALKED} at the end. */
+    long cursor;
+    /** Pending keys changed since the start: their {@link Captured} state, or {@link #BORN}. */
+    final HashMap<Key, Object> changed = new HashMap<>();
+    /** Over {@code changed} once the table is walked: what is left are the keys deleted meanwhile. */
+    Iterator<Map.Entry<Key, Object>> deleted;
+
+    Part(int db, KeyTable table, Map<Key, Long> expires) {
+      this.db = db;
+      this.table = table;
+      this.expires = expires;
+      this.keys = table.size();
+      this.volatileKeys = expires.size();
+    }
+
+    long expiryOf(Key key) {
+      if (expires.isEmpty()) return -1;
+      Long w = expires.get(key);
+      return w == null ? -1 : w;
+    }
+  }
+
   /**
-   * Keys for the writer in parallel arrays, so the walk allocates nothing per string key
-   * (a string travels as its immutable byte[] and is wrapped on the writer thread): fewer
-   * young collections while the event loop is serving. A null key marks a {@link DbStart}
-   * in {@code values}.
+   * Keys for the writer in parallel arrays, recycled through {@link #free}, so that saving
+   * a string key allocates nothing on either thread (it travels as its immutable byte[]):
+   * a save adds no young collections to the serving event loop's. Keys travel as {@link
+   * Key}s, immutable too, so that the writer rather than the loop reads their bytes (one
+   * cache miss per key less on the loop). A null key marks a {@link DbStart} in {@code
+   * values}. {@link #full} is a soft limit: a scan call ends at a bucket's end, so a batch
+   * may take a few keys more, and grows for them.
    */
   private static final class Batch {
     static final int CAPACITY = 4096;
-    final byte[][] keys = new byte[CAPACITY][];
-    final Object[] values = new Object[CAPACITY];
-    final long[] expires = new long[CAPACITY];
+    Key[] keys = new Key[CAPACITY];
+    Object[] values = new Object[CAPACITY];
+    long[] expires = new long[CAPACITY];
     int n;
 
-    void add(byte[] key, long expireAtMs, Object value) {
+    void add(Key key, long expireAtMs, Object value) {
+      if (n == keys.length) {
+        keys = Arrays.copyOf(keys, n * 2);
+        values = Arrays.copyOf(values, n * 2);
+        expires = Arrays.copyOf(expires, n * 2);
+      }
       keys[n] = key;
       expires[n] = expireAtMs;
       values[n++] = value;
     }
 
     boolean full() {
-      return n >= CAPACITY - 1; // room for one DbStart more
+      return n >= CAPACITY - SCAN_COUNT;
     }
   }
 
   private static final Object END = new Object();
 
   private final Node node;
-  private final KeyTable[] frozen;
-  private final long[] expiresHint;
+  /** By snapshot db (the number a database had at the start); null when empty then, or walked. */
+  private final Part[] parts;
   /** Live db number to the snapshot db it holds now (SWAPDB moves them), -1 once flushed. */
   private final int[] liveToSnap;
-  /** Expiry times of a flushed snapshot db's keys, copied at the flush. */
-  private final Map<Key, Long>[] detached;
   private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
+  /** Batches the writer is done with, for the walk to fill again. */
+  private final ConcurrentLinkedQueue<Batch> free = new ConcurrentLinkedQueue<>();
   private final DumpFile file;
   private final RdbAux aux;
   private final Context context;
   private final BiConsumer<Snapshot, Throwable> onDone;
+  private final BiConsumer<Key, Object> walkVisitor = this::walked;
 
   final long startMs = System.currentTimeMillis();
   final long totalKeys;
   long processedKeys;
   private int walkDb;
-  private int walkSlot;
   private boolean dbStarted;
+  private Batch batch;
   private volatile boolean aborted;
   private long timer = -1;
-  /** Event-loop time of the initial copy, and of the longest walk step (wall time: GC pauses count), for tests. */
-  long copyNanos;
+  /** Event-loop time of the start, of the longest walk step and of all steps (wall time: GC pauses count). */
+  long startNanos;
   long maxStepNanos;
+  long walkNanos;
 
-  @SuppressWarnings("unchecked")
   Snapshot(Node node, DumpFile file, RdbAux aux, Context context, BiConsumer<Snapshot, Throwable> onDone) {
     this.node = node;
     this.file = file;
@@ -109,21 +171,36 @@ final class Snapshot {
     this.onDone = onDone;
     long t0 = System.nanoTime();
     int n = node.databases();
-    frozen = new KeyTable[n];
-    expiresHint = new long[n];
+    parts = new Part[n];
     liveToSnap = new int[n];
-    detached = new Map[n];
     long total = 0;
     for (int i = 0; i < n; i++) {
       Db db = node.db(i);
       liveToSnap[i] = i;
       if (db.size() == 0) continue;
-      frozen[i] = db.table().frozenCopy();
-      expiresHint[i] = db.expiresSize();
+      parts[i] = new Part(i, db.table(), db.expiresMap());
       total += db.size();
     }
     totalKeys = total;
-    copyNanos = System.nanoTime() - t0;
+    startNanos = System.nanoTime() - t0;
+  }
+
+  /**
+   * Loads and links the classes a save runs, by writing a one-key dump to nowhere: loaded
+   * lazily, they cost the first BGSAVE of a process about 15 ms on the event loop. Called
+   * while the node starts, before clients connect.
+   */
+  static void preload() {
+    try {
+      DumpFile f = DumpFile.stream(OutputStream.nullOutputStream(), true);
+      f.header(RdbAux.now(0));
+      f.selectDb(0, 1, 0);
+      f.stringEntry(new byte[] {'k'}, -1, new byte[64]); // compressible: LZF's classes too
+      f.commit();
+      new Batch().add(null, 0, new DbStart(0, 1, 0));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   void start() {
@@ -134,29 +211,24 @@ final class Snapshot {
     Thread t = new Thread(this::writeLoop, threadName);
     t.setDaemon(true);
     t.start();
-    step();
+    // Not at once: the command that started the save ends first, as short as a fork.
+    timer = node.vertx().setTimer(1, x -> step());
   }
 
   // ---------------------------------------------------------------- copy-on-write hooks
 
-  /** A key of live db {@code db} is about to change or go: keep its current state first. */
+  /** A key of live db {@code db} is about to be created, change or go: record its current state first. */
   void beforeChange(Db db, Key key) {
     int s = liveToSnap[db.id];
     if (s < 0) return;
-    KeyTable f = frozen[s];
-    if (f == null) return;
-    int slot = f.slotOf(key);
-    if (slot < 0) return;
-    Object v = f.valueAt(slot);
-    if (v == DONE || v instanceof Captured) return;
-    f.setValueAt(slot, new Captured(Values.toRdb(v), expiryOf(s, db, key)));
+    Part p = parts[s];
+    if (p == null || KeyTable.hashPoint(key) < p.cursor || p.changed.containsKey(key)) return;
+    Object v = p.table.get(key);
+    p.changed.put(key, v == null ? BORN : new Captured(Values.toRdb(v), p.expiryOf(key)));
   }
 
-  /** FLUSHDB/FLUSHALL: the pending values become unreachable, only their expiry times must be kept. */
+  /** FLUSHDB/FLUSHALL: the Db gets new tables; the part keeps walking the old ones, unchanged from now on. */
   void beforeFlush(Db db) {
-    int s = liveToSnap[db.id];
-    if (s < 0) return;
-    if (frozen[s] != null && !db.expiresMap().isEmpty()) detached[s] = new HashMap<>(db.expiresMap());
     liveToSnap[db.id] = -1;
   }
 
@@ -165,18 +237,6 @@ final class Snapshot {
     int t = liveToSnap[a.id];
     liveToSnap[a.id] = liveToSnap[b.id];
     liveToSnap[b.id] = t;
-  }
-
-  private long expiryOf(int snapDb, Db live, Key key) {
-    Map<Key, Long> expires = detached[snapDb] != null ? detached[snapDb] : live == null ? null : live.expiresMap();
-    if (expires == null || expires.isEmpty()) return -1;
-    Long w = expires.get(key);
-    return w == null ? -1 : w;
-  }
-
-  private Db liveDbOf(int snapDb) {
-    for (int i = 0; i < liveToSnap.length; i++) if (liveToSnap[i] == snapDb) return node.db(i);
-    return null;
   }
 
   // ---------------------------------------------------------------- the walk (event loop)
@@ -191,52 +251,73 @@ final class Snapshot {
     }
     long stepStart = System.nanoTime();
     long deadline = stepStart + CHUNK_NANOS;
-    Batch batch = new Batch();
+    batch = emptyBatch();
     outer:
-    while (walkDb < frozen.length) {
-      KeyTable f = frozen[walkDb];
-      if (f == null) {
+    while (walkDb < parts.length) {
+      Part p = parts[walkDb];
+      if (p == null) {
         walkDb++;
         continue;
       }
       if (!dbStarted) {
-        batch.add(null, 0, new DbStart(walkDb, f.size(), expiresHint[walkDb]));
+        batch.add(null, 0, new DbStart(p.db, p.keys, p.volatileKeys));
         dbStarted = true;
       }
-      Db live = detached[walkDb] != null ? null : liveDbOf(walkDb);
-      int n = f.slotCount();
-      while (walkSlot < n) {
-        Key k = f.keyAt(walkSlot);
-        if (k != null) {
-          Object v = f.valueAt(walkSlot);
-          if (v instanceof Captured c) batch.add(k.bytes, c.expireAtMs(), c.value());
-          else batch.add(k.bytes, expiryOf(walkDb, live, k), v instanceof byte[] ? v : Values.toRdb(v));
-          f.setValueAt(walkSlot, DONE);
-          processedKeys++;
-        }
-        walkSlot++;
-        if (batch.full()) {
-          queue.add(batch);
-          batch = new Batch();
-          if (queue.remainingCapacity() < 2) break outer;
-        }
-        if ((walkSlot & 63) == 0 && System.nanoTime() > deadline) break outer;
+      while (p.cursor != WALKED) {
+        long next = p.table.scanEntries(p.cursor, SCAN_COUNT, walkVisitor);
+        p.cursor = next == 0 ? WALKED : next;
+        if (handOver() || System.nanoTime() > deadline) break outer;
       }
-      frozen[walkDb] = null; // walked: nothing left to capture, and the arrays can go
-      detached[walkDb] = null;
+      // Nothing adds to the map once the part is walked, so one iterator serves all steps.
+      if (p.deleted == null) p.deleted = p.changed.entrySet().iterator();
+      while (p.deleted.hasNext()) {
+        Map.Entry<Key, Object> e = p.deleted.next();
+        if (e.getValue() instanceof Captured c) {
+          batch.add(e.getKey(), c.expireAtMs(), c.value());
+          processedKeys++;
+          if (handOver() || System.nanoTime() > deadline) break outer;
+        }
+      }
+      parts[walkDb] = null; // walked: nothing left to capture, and the tables can go
       walkDb++;
-      walkSlot = 0;
       dbStarted = false;
     }
     if (batch.n > 0) queue.add(batch);
-    maxStepNanos = Math.max(maxStepNanos, System.nanoTime() - stepStart);
-    if (walkDb == frozen.length) {
+    else free.add(batch);
+    batch = null;
+    long took = System.nanoTime() - stepStart;
+    maxStepNanos = Math.max(maxStepNanos, took);
+    walkNanos += took;
+    if (walkDb == parts.length) {
       queue.add(END);
       return;
     }
     // A timer rather than runOnContext: Netty would run a self-resubmitting task up to 64
     // times before looking at the sockets again.
     timer = node.vertx().setTimer(1, t -> step());
+  }
+
+  /** The walk's visitor: a live key of the part being walked. */
+  private void walked(Key k, Object v) {
+    Part p = parts[walkDb];
+    Object c = p.changed.isEmpty() ? null : p.changed.remove(k);
+    if (c == BORN) return;
+    if (c instanceof Captured cap) batch.add(k, cap.expireAtMs(), cap.value());
+    else batch.add(k, p.expiryOf(k), v instanceof byte[] ? v : Values.toRdb(v));
+    processedKeys++;
+  }
+
+  /** Hands a full batch to the writer; true when the queue is nearly full, so the step must end. */
+  private boolean handOver() {
+    if (!batch.full()) return false;
+    queue.add(batch);
+    batch = emptyBatch();
+    return queue.remainingCapacity() < 2;
+  }
+
+  private Batch emptyBatch() {
+    Batch b = free.poll();
+    return b != null ? b : new Batch();
   }
 
   /** Stops the save: the writer deletes its temporary file. Event loop only. */
@@ -277,10 +358,17 @@ final class Snapshot {
           if (b.keys[i] == null) {
             DbStart d = (DbStart) v;
             file.selectDb(d.db(), d.keys(), d.expires());
+          } else if (v instanceof byte[] bytes) {
+            file.stringEntry(b.keys[i].bytes, b.expires[i], bytes);
           } else {
-            file.entry(b.keys[i], b.expires[i], v instanceof byte[] bytes ? new RdbValue.Str(bytes) : (RdbValue) v);
+            file.entry(b.keys[i].bytes, b.expires[i], (RdbValue) v);
           }
         }
+        // Dropped references: a recycled batch must not keep old values alive.
+        Arrays.fill(b.keys, 0, b.n, null);
+        Arrays.fill(b.values, 0, b.n, null);
+        b.n = 0;
+        free.add(b);
       }
     } catch (Throwable e) {
       failure = e;
