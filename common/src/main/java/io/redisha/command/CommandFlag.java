@@ -55,7 +55,7 @@ public enum CommandFlag {
   PROTECTED,
   /** Keys are found through the module getkeys API. */
   MODULE_GETKEYS_API,
-  /** Async loading: allowed while a replica loads the RDB in the background. */
+  /** Refused with -LOADING while a replica loads the master's payload in the background (swapdb async loading). */
   NO_ASYNC_LOADING;
 
   private final String wire = name().toLowerCase(Locale.ROOT);

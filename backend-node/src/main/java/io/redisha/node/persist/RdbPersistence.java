@@ -160,20 +160,6 @@ public final class RdbPersistence {
   }
 
   /**
-   * A replica's full sync: the master's payload replaces the whole data set. Keys past
-   * their TTL are kept, as a replica does, since the master will send their DEL. On
-   * failure the data set is left empty.
-   */
-  public void loadReplicaPayload(java.io.InputStream in, String source) throws IOException {
-    abortBgsave();
-    for (int i = 0; i < node.databases(); i++) node.db(i).flush();
-    long startNs = System.nanoTime();
-    loadFrom(in, source);
-    node.log.notice(String.format("MASTER <-> REPLICA sync: loaded %d keys in %.3f seconds",
-        loadedKeys, (System.nanoTime() - startNs) / 1e9));
-  }
-
-  /**
    * The data set as an RDB in memory, for a replica's full sync. Made on the event loop,
    * so the stream offset it reflects is exact; it blocks the node as SAVE does.
    */
