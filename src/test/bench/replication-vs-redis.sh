@@ -18,8 +18,13 @@
 #   REQUESTS [200000]   redis-benchmark SETs per throughput run and during the lag probe
 #   CLIENTS [50]        redis-benchmark connections
 #   PROBES [500]        write-to-visible probes during the load
-#   WARMUP [100000]     SETs sent before each measurement, to both servers alike (a JVM compiles
-#                       its hot paths in the first seconds; redis-server gains nothing from it)
+#   WARMUP [300000]     SETs sent before each measurement, to both servers alike, and as many GETs
+#                       to the probed replica once both replicas are in (a JVM compiles its hot
+#                       paths in the first seconds; redis-server gains nothing from it). With
+#                       100000 SETs and no GETs, the node's C2 compiler threads still ran 0.35-0.66 s
+#                       per JVM during the lag probe's load (per-thread schedstat, JFR compilations),
+#                       on 2 cores shared by 3 JVMs and the load: the probed replica recompiled
+#                       its read path at the probe's first GETs
 #   JAVA [java]  JAVA_OPTS [the README's: -XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m]
 #   JAR [target/redis-ha-gateway.jar]
 #
@@ -44,7 +49,7 @@ CLIENTS=${CLIENTS:-50}
 PROBES=${PROBES:-500}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmn64m -XX:PretenureSizeThreshold=1m}
-WARMUP=${WARMUP:-100000}
+WARMUP=${WARMUP:-300000}
 
 for tool in redis-server redis-cli redis-benchmark python3 "$JAVA"; do
   command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
@@ -92,9 +97,10 @@ start() {
   await_ping "$port" "$!"
 }
 
+# warm_up PORT [TEST]: WARMUP requests of redis-benchmark's TEST (set unless told).
 warm_up() {
   (( WARMUP > 0 )) || return 0
-  redis-benchmark -p "$1" -t set -n "$WARMUP" -c "$CLIENTS" -d "$VALUE_SIZE" -r 100000 -q >/dev/null 2>&1
+  redis-benchmark -p "$1" -t "${2:-set}" -n "$WARMUP" -c "$CLIENTS" -d "$VALUE_SIZE" -r 100000 -q >/dev/null 2>&1
 }
 
 rps() {
@@ -143,7 +149,7 @@ write_sets "$KEYS" "$VALUE_SIZE" "$WORK/load.resp"
 echo "## Replication: node vs redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2)"
 echo
 echo "- machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- $KEYS keys of $VALUE_SIZE bytes for the full sync (repl-diskless-sync $DISKLESS); redis-benchmark SET -n $REQUESTS -c $CLIENTS; $PROBES probes; $ROUNDS interleaved rounds; $WARMUP warm-up SETs before each measurement; node JVM: $JAVA_OPTS"
+echo "- $KEYS keys of $VALUE_SIZE bytes for the full sync (repl-diskless-sync $DISKLESS); redis-benchmark SET -n $REQUESTS -c $CLIENTS; $PROBES probes; $ROUNDS interleaved rounds; $WARMUP warm-up SETs before each measurement (and GETs on the probed replica); node JVM: $JAVA_OPTS"
 echo
 echo "| | round | full sync ms | lag p50 ms | lag p99 ms | offset lag (bytes) | master SET rps, 0 replicas | 2 replicas |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -166,8 +172,10 @@ measure() {
   r2=$(free_port); start "$who" "$r2"
   redis-cli -p "$r2" REPLICAOF 127.0.0.1 "$mp" >/dev/null
   await_link "$r2"
-  # The replicas have loaded a payload but not applied a stream yet.
+  # The replicas have loaded a payload but not applied a stream yet, and the probed one has
+  # served no reads.
   warm_up "$mp"
+  warm_up "$r1" get
   redis-benchmark -p "$mp" -t set -n "$REQUESTS" -c "$CLIENTS" -d "$VALUE_SIZE" -r 100000 -q >/dev/null 2>&1 &
   bench=$!
   read -r p50 p99 offlag < <(python3 "$WORK/probe.py" "$mp" "$r1" "$PROBES")

@@ -262,9 +262,14 @@ public final class StringCommands {
   }
 
   private static void set(Node node, Client c, byte[][] argv) {
-    byte[][] expireArg = new byte[1][];
-    int flags = parseOptions(argv, 3, false, expireArg);
-    long at = expireArg[0] == null ? -1 : expireAt(node, expireArg[0], flags, "set");
+    int flags = 0;
+    long at = -1;
+    // A plain SET (nearly all of a replication stream) has no options: no holder to allocate.
+    if (argv.length > 3) {
+      byte[][] expireArg = new byte[1][];
+      flags = parseOptions(argv, 3, false, expireArg);
+      if (expireArg[0] != null) at = expireAt(node, expireArg[0], flags, "set");
+    }
     Key k = new Key(argv[1]);
     boolean get = (flags & GET) != 0;
     Object old = get ? readString(c, k) : null;
