@@ -1099,24 +1099,16 @@ final class ClientConn {
    * all, as from Redis.
    */
   private void trackingLost() {
-    if (proto == 3 && !closed) {
-      ByteBuf push = ByteBufAllocator.DEFAULT.heapBuffer();
-      push.writeBytes(">2\r\n$10\r\ninvalidate\r\n".getBytes(StandardCharsets.US_ASCII));
+    if (proto == 3 && !closed && (trackedKeysUnknown || trackedKeys != null && !trackedKeys.isEmpty())) {
+      local.setProtocol(3);
+      local.push(2).bulk("invalidate");
       if (trackedKeysUnknown) {
-        push.writeBytes("_\r\n".getBytes(StandardCharsets.US_ASCII));
-      } else if (trackedKeys != null && !trackedKeys.isEmpty()) {
-        push.writeBytes(("*" + trackedKeys.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String k : trackedKeys) {
-          byte[] b = k.getBytes(StandardCharsets.ISO_8859_1);
-          push.writeBytes(("$" + b.length + "\r\n").getBytes(StandardCharsets.US_ASCII)).writeBytes(b).writeShort(0x0d0a);
-        }
+        local.nullArray();
       } else {
-        push.release();
-        return;
+        local.array(trackedKeys.size());
+        for (String k : trackedKeys) local.bulk(k.getBytes(StandardCharsets.ISO_8859_1));
       }
-      byte[] b = io.netty.buffer.ByteBufUtil.getBytes(push);
-      push.release();
-      append(b, 0, b.length);
+      appendLocal();
     }
     forgetTracked(false);
   }
