@@ -59,8 +59,8 @@ public final class Sockets {
    * A write from the socket's own event loop, for a connection that writes once per
    * loop pass: straight into the channel pipeline and flushed, without what
    * {@link #write} costs per call on top of the system call (a promise, a queued
-   * message, the queue's atomic bookkeeping; about a tenth of a proxy's loop time at one
-   * request per round trip). Netty releases the buffer once written.
+   * message, the queue's atomic bookkeeping: some 5% of the gateway's loop time at one
+   * request per round trip, in a profile). Netty releases the buffer once written.
    *
    * <p>Writes that bypass Vert.x's queue never fill it, so {@code writeQueueFull} and
    * {@code drainHandler} no longer tell anything for such a socket: its backpressure is
